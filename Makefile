@@ -1,0 +1,73 @@
+# make run   - set up, train if needed, start the assistant (SQLite default)
+# make test  - set up, train if needed, run every test
+# make eval  - held-out NLU report and confusion matrix in results/
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Rasa 3.6 needs Python 3.10: take the first interpreter that really is 3.10.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { command -v "$$p" || echo "$$p"; } && break; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+
+# Telemetry off in every command; quiet TensorFlow; project modules importable.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+export PYTHONHASHSEED := 0
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) clinic/red_flags.py
+
+.PHONY: setup train run test eval validate unit stories heldout clean
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip check
+	touch $@
+
+build/spacy-en/meta.json: $(VENV)/.installed scripts/build_spacy_pipeline.py
+	$(PY) scripts/build_spacy_pipeline.py build/spacy-en
+
+setup: $(VENV)/.installed build/spacy-en/meta.json
+	@mkdir -p var models results
+
+# Retrain only when the data, config or NLU components changed.
+models/.trained: $(TRAINING_INPUTS) build/spacy-en/meta.json | setup
+	$(RASA) train --quiet --num-threads 2 --out models
+	touch $@
+
+train: setup models/.trained
+
+run: train
+	bash scripts/run.sh
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings
+
+unit: setup
+	$(PY) -m pytest -q tests/unit
+
+stories: train
+	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+
+heldout: train
+	$(PY) -m tests.heldout.score --floor-accuracy 0.95
+
+test: setup validate unit train stories heldout
+	$(PY) -m pytest -q tests/integration
+
+eval: train
+	$(RASA) test nlu --nlu tests/heldout/nlu_heldout.yml --out results/nlu
+	@echo "Reports and confusion matrix: results/nlu/"
+
+clean:
+	rm -rf models results var build

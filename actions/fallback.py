@@ -1,0 +1,84 @@
+"""Two-stage fallback ("did you mean" topics, then a person) and out-of-scope replies."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.buttons import CALL_BACK, FAQ_TITLES, INTENT_TITLES, faq_button
+from clinic import config
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def likely_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
+    """Buttons for the topics the model thought most likely, best first."""
+    message = tracker.latest_message
+    faq_ranking = ((message.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
+    scored = []
+    for item in faq_ranking:
+        key = (item.get("intent_response_key") or "").replace("faq/", "", 1)
+        if key in FAQ_TITLES:
+            scored.append((item.get("confidence", 0.0), faq_button(key)))
+    faq_weight = next(
+        (i.get("confidence", 0.0) for i in message.get("intent_ranking") or [] if i.get("name") == "faq"), 0.0
+    )
+    scored = [(confidence * faq_weight, button) for confidence, button in scored]
+    for item in message.get("intent_ranking") or []:
+        if item.get("name") in INTENT_TITLES:
+            scored.append((item.get("confidence", 0.0), INTENT_TITLES[item["name"]]))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    buttons, seen = [], set()
+    for _, button in scored:
+        if button["payload"] not in seen:
+            seen.add(button["payload"])
+            buttons.append(button)
+    return buttons[:limit]
+
+
+def previous_turn_was_fallback(tracker: Tracker) -> bool:
+    """True when the patient's message before this one also fell back."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    intent = ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+    return intent == FALLBACK_INTENT
+
+
+class ActionFallback(Action):
+    def name(self) -> Text:
+        return "action_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        clinic = config.load()
+        if previous_turn_was_fallback(tracker):
+            dispatcher.utter_message(
+                text=(
+                    "Sorry, I still can't answer that. Someone from our team can help: request a "
+                    f"call-back, or call us at {clinic.phone}."
+                ),
+                buttons=[CALL_BACK],
+            )
+            return []
+        dispatcher.utter_message(
+            text="Sorry, I'm not sure I understood. Could you say it another way, or pick a topic?",
+            buttons=likely_topics(tracker) + [{"title": "Talk to a person", "payload": "/request_human"}],
+        )
+        return []
+
+
+class ActionOutOfScope(Action):
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        clinic = config.load()
+        dispatcher.utter_message(
+            text=(
+                "Sorry, I can't answer that: I only know about dry needling (IMS) at our clinic. "
+                "Our physiotherapist can help with other questions, so request a call-back or call "
+                f"{clinic.phone}. For medication or other health questions, ask your pharmacist or "
+                f"doctor, or call {clinic.nurse_line} any time."
+            ),
+            buttons=[CALL_BACK],
+        )
+        return []

@@ -1,0 +1,118 @@
+"""The clinic's facts from `clinic.yml` (or the file named by $CLINIC_CONFIG).
+
+The file is re-read when it changes on disk, so staff edits reach patients without a restart.
+"""
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+from zoneinfo import ZoneInfo
+
+import yaml
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class ClinicConfigError(ValueError):
+    """The clinic file is missing a field or has one in the wrong form."""
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    short_name: str
+    phone: str
+    email: str
+    address: str
+    booking_url: str
+    timezone: ZoneInfo
+    # weekday index (0 = Monday) -> (open minute, close minute); absent = closed
+    hours: Dict[int, Tuple[int, int]]
+    holidays: frozenset
+    fees: str
+    insurance: str
+    parking: str = ""
+    nurse_line: str = "8-1-1 (HealthLink BC)"
+    extra: Dict = field(default_factory=dict)
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.strip().split(":")
+    value = int(hours) * 60 + int(minutes)
+    if not 0 <= value <= 24 * 60:
+        raise ValueError(hhmm)
+    return value
+
+
+def _parse_hours(raw: Dict) -> Dict[int, Tuple[int, int]]:
+    hours = {}
+    for day, spec in (raw or {}).items():
+        day = str(day).lower()
+        if day not in DAYS:
+            raise ClinicConfigError(f"hours: unknown day {day!r}")
+        if spec is None or str(spec).strip().lower() in ("", "closed"):
+            continue
+        try:
+            start, end = (_minutes(part) for part in str(spec).split("-"))
+        except ValueError:
+            raise ClinicConfigError(f"hours: {day} should look like 08:00-17:00, not {spec!r}")
+        if end <= start:
+            raise ClinicConfigError(f"hours: {day} closes before it opens ({spec!r})")
+        hours[DAYS.index(day)] = (start, end)
+    return hours
+
+
+def parse(data: Dict) -> Clinic:
+    required = ("name", "phone", "address", "booking_url", "timezone", "hours")
+    missing = [key for key in required if not data.get(key)]
+    if missing:
+        raise ClinicConfigError(f"clinic file is missing: {', '.join(missing)}")
+    known = set(Clinic.__dataclass_fields__)
+    return Clinic(
+        name=str(data["name"]),
+        short_name=str(data.get("short_name") or data["name"]),
+        phone=str(data["phone"]),
+        email=str(data.get("email", "")),
+        address=str(data["address"]),
+        booking_url=str(data["booking_url"]),
+        timezone=ZoneInfo(str(data["timezone"])),
+        hours=_parse_hours(data["hours"]),
+        holidays=frozenset(str(day) for day in data.get("holidays") or []),
+        fees=" ".join(str(data.get("fees", "")).split()),
+        insurance=" ".join(str(data.get("insurance", "")).split()),
+        parking=str(data.get("parking", "")),
+        nurse_line=str(data.get("nurse_line") or "8-1-1 (HealthLink BC)"),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+_lock = threading.Lock()
+_cache: Dict[str, Tuple[float, Clinic]] = {}
+
+
+def load(path: Optional[str] = None) -> Clinic:
+    """The clinic's facts, re-read only when the file's modification time changes."""
+    path = str(path or os.environ.get("CLINIC_CONFIG") or DEFAULT_PATH)
+    mtime = os.stat(path).st_mtime
+    with _lock:
+        cached = _cache.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        with open(path, encoding="utf-8") as handle:
+            clinic = parse(yaml.safe_load(handle) or {})
+        _cache[path] = (mtime, clinic)
+        return clinic
+
+
+def placeholders(clinic: Clinic) -> List[str]:
+    """Fields still holding placeholder values, to warn staff at start-up."""
+    values = {
+        "phone": clinic.phone, "email": clinic.email, "address": clinic.address,
+        "booking_url": clinic.booking_url, "fees": clinic.fees, "insurance": clinic.insurance,
+    }
+    return [
+        key for key, value in values.items()
+        if "PLACEHOLDER" in value.upper() or "example.com" in value or "555-01" in value
+    ]

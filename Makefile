@@ -51,13 +51,13 @@ run: train
 	bash scripts/run.sh
 
 validate: setup
-	$(RASA) data validate --fail-on-warnings
+	bash scripts/validate.sh
 
 unit: setup
 	$(PY) -m pytest -q tests/unit
 
 stories: train
-	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+	$(RASA) test core --e2e --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 heldout: train
 	$(PY) -m tests.heldout.score --floor-accuracy 0.95

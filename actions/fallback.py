@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.buttons import CALL_BACK, FAQ_TITLES, INTENT_TITLES, faq_button
+from actions.buttons import CALL_BACK, FAQ_BUTTONS, INTENT_TITLES, faq_button
 from clinic import config
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -17,7 +17,7 @@ def likely_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
     scored = []
     for item in faq_ranking:
         key = (item.get("intent_response_key") or "").replace("faq/", "", 1)
-        if key in FAQ_TITLES:
+        if key in FAQ_BUTTONS:
             scored.append((item.get("confidence", 0.0), faq_button(key)))
     faq_weight = next(
         (i.get("confidence", 0.0) for i in message.get("intent_ranking") or [] if i.get("name") == "faq"), 0.0

@@ -1,0 +1,109 @@
+"""Start the real action server and Rasa server for tests and benchmarks, once, on free ports."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def newest_model() -> str:
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise RuntimeError("no trained model in models/: run `make train` first")
+    return str(models[-1])
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return time.monotonic() - start
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} not up after {timeout}s; log:\n{log.read_text()[-3000:]}")
+
+
+class Stack:
+    """An action server plus a Rasa server sharing one SQLite tracker store in `workdir`."""
+
+    def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, model: Optional[str] = None):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.rasa_port = free_port()
+        self.action_port = free_port()
+        self.model = model or newest_model()
+        self.clinic_file = self.workdir / "clinic.yml"
+        shutil.copy(ROOT / "clinic.yml", self.clinic_file)
+        self.env = {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONPATH": str(ROOT),
+            "CLINIC_CONFIG": str(self.clinic_file),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "TRACKER_DB": str(self.workdir / "tracker.db"),
+            **(env or {}),
+        }
+        self.processes = {}
+        self.startup_seconds = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start_actions(self):
+        log = self.workdir / "actions.log"
+        self.processes["actions"] = proc = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.startup_seconds["actions"] = wait_for(f"http://127.0.0.1:{self.action_port}/health", proc, 60, log)
+
+    def start_rasa(self):
+        log = self.workdir / "rasa.log"
+        self.processes["rasa"] = proc = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--model", self.model, "--port", str(self.rasa_port),
+             "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
+            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.startup_seconds["rasa"] = wait_for(f"{self.url}/", proc, 240, log)
+
+    def start(self) -> "Stack":
+        self.start_actions()
+        self.start_rasa()
+        return self
+
+    def stop(self, name: Optional[str] = None):
+        for key in [name] if name else list(self.processes):
+            proc = self.processes.pop(key, None)
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+    def say(self, sender: str, text: str, timeout: float = 30):
+        response = requests.post(f"{self.url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text}, timeout=timeout)
+        response.raise_for_status()
+        return response.json()

@@ -1,0 +1,152 @@
+"""Every custom action, run with rasa-sdk's Tracker and CollectingDispatcher."""
+from datetime import datetime
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clinic_info, fallback, handoff, safety
+from clinic import hours
+
+CLINIC = {
+    "name": "Test Physio", "phone": "604-555-0199", "email": "desk@example.com",
+    "address": "1 Test Way, Coquitlam", "booking_url": "https://example.com/book-ims",
+    "timezone": "America/Vancouver", "hours": {"monday": "08:00-19:00"},
+    "fees": "Fees vary by visit.", "insurance": "Extended health often covers it.",
+}
+
+
+@pytest.fixture(autouse=True)
+def clinic_file(tmp_path, monkeypatch):
+    path = tmp_path / "clinic.yml"
+    path.write_text(yaml.safe_dump(CLINIC))
+    monkeypatch.setenv("CLINIC_CONFIG", str(path))
+    return path
+
+
+def tracker(text="", intent="faq", parse_extra=None, events=None):
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+              "intent_ranking": [{"name": intent, "confidence": 0.9}], **(parse_extra or {})}
+    return Tracker("patient-1", {}, latest, events or [], False, None, {}, "action_listen")
+
+
+def run(action, trk):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, trk, {})
+    return dispatcher.messages, events
+
+
+def payloads(message):
+    return [b["payload"] for b in message.get("buttons") or []]
+
+
+def test_greeting_names_the_clinic_and_says_not_medical_advice():
+    [msg], _ = run(clinic_info.ActionGreet(), tracker("hi", "greet"))
+    assert "Test Physio" in msg["text"] and "not medical advice" in msg["text"]
+    assert "911" in msg["text"]
+    assert "/book_appointment" in payloads(msg)
+
+
+def test_hours_reply_lists_hours_and_open_status(monkeypatch):
+    monkeypatch.setattr(hours, "open_status", lambda clinic, now=None: "We're open now, until 7:00 pm today.")
+    [msg], _ = run(clinic_info.ActionClinicHours(), tracker("hours?", "ask_hours"))
+    assert "Mon 8:00 am-7:00 pm" in msg["text"] and "open now" in msg["text"]
+
+
+def test_location_contact_and_cost_quote_the_clinic_file(clinic_file):
+    [loc], _ = run(clinic_info.ActionClinicLocation(), tracker("where", "ask_location"))
+    [contact], _ = run(clinic_info.ActionClinicContact(), tracker("phone", "ask_contact"))
+    [cost], _ = run(clinic_info.ActionClinicCost(), tracker("price", "ask_cost"))
+    assert "1 Test Way" in loc["text"]
+    assert "604-555-0199" in contact["text"] and "desk@example.com" in contact["text"]
+    assert "Fees vary by visit." in cost["text"] and "Extended health" in cost["text"]
+
+
+def test_booking_gives_the_configured_link():
+    [msg], _ = run(handoff.ActionBookOnline(), tracker("book", "book_appointment"))
+    assert "https://example.com/book-ims" in msg["text"]
+    assert "/request_human" in payloads(msg)
+
+
+def test_request_human_during_hours_gives_the_number_to_call_now(monkeypatch):
+    monkeypatch.setattr(hours, "is_open", lambda clinic, now=None: True)
+    [msg], _ = run(handoff.ActionRequestHuman(), tracker("person", "request_human"))
+    assert "call 604-555-0199" in msg["text"] and "now" in msg["text"]
+
+
+def test_request_human_after_hours_says_when_we_open(monkeypatch):
+    monkeypatch.setattr(hours, "is_open", lambda clinic, now=None: False)
+    monkeypatch.setattr(hours, "open_status", lambda clinic, now=None: "We're closed right now and open again tomorrow at 8:00 am.")
+    [msg], _ = run(handoff.ActionRequestHuman(), tracker("person", "request_human"))
+    assert "closed" in msg["text"] and "tomorrow at 8:00 am" in msg["text"]
+
+
+@pytest.mark.parametrize("text,kind,expect,absent", [
+    ("had ims and now i cant breathe", "medical", "911", "988"),
+    ("i want to kill myself", "crisis", "988", None),
+])
+def test_emergency_reply_by_kind(text, kind, expect, absent):
+    trk = tracker(text, "emergency", {"emergency": {"kind": kind}})
+    [msg], _ = run(safety.ActionEmergency(), trk)
+    assert expect in msg["text"]
+    if absent:
+        assert absent not in msg["text"]
+    assert "normal" not in msg["text"].replace("not normal", "")
+    assert not msg.get("buttons")
+
+
+def test_emergency_predicted_by_the_model_alone_still_gives_both_numbers():
+    [msg], _ = run(safety.ActionEmergency(), tracker("something feels very wrong", "emergency"))
+    assert "911" in msg["text"] and "988" in msg["text"]
+
+
+def test_emergency_reply_reads_the_text_when_unmarked():
+    [msg], _ = run(safety.ActionEmergency(), tracker("thinking about ending my life", "emergency"))
+    assert "988" in msg["text"]
+
+
+def fallback_tracker(text, previous_intent=None):
+    parse = {
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "faq", "confidence": 0.6},
+            {"name": "ask_cost", "confidence": 0.3},
+        ],
+        "response_selector": {"faq": {"ranking": [
+            {"intent_response_key": "faq/does_it_hurt", "confidence": 0.7},
+            {"intent_response_key": "faq/soreness_after", "confidence": 0.2},
+        ]}},
+    }
+    events = []
+    if previous_intent:
+        events.append({"event": "user", "text": "earlier", "parse_data": {"intent": {"name": previous_intent}}})
+    events.append({"event": "user", "text": text, "parse_data": {"intent": {"name": "nlu_fallback"}}})
+    return tracker(text, "nlu_fallback", parse, events)
+
+
+def test_first_fallback_offers_likely_topics_as_readable_buttons():
+    [msg], _ = run(fallback.ActionFallback(), fallback_tracker("needle pain thing?"))
+    titles = [b["title"] for b in msg["buttons"]]
+    assert titles[0] == "Does it hurt?"
+    assert "Fees and insurance" in titles
+    assert titles[-1] == "Talk to a person"
+    assert "say it another way" in msg["text"]
+
+
+def test_second_fallback_in_a_row_offers_a_person_and_the_number():
+    [msg], _ = run(fallback.ActionFallback(), fallback_tracker("???", previous_intent="nlu_fallback"))
+    assert "604-555-0199" in msg["text"]
+    assert payloads(msg) == ["/request_human"]
+
+
+def test_fallback_after_an_understood_message_is_a_first_fallback():
+    [msg], _ = run(fallback.ActionFallback(), fallback_tracker("???", previous_intent="faq"))
+    assert "say it another way" in msg["text"]
+
+
+def test_out_of_scope_says_so_and_offers_people_not_faq_content():
+    [msg], _ = run(fallback.ActionOutOfScope(), tracker("whats the weather", "out_of_scope"))
+    assert "can't answer" in msg["text"] and "604-555-0199" in msg["text"] and "8-1-1" in msg["text"]
+    assert "needle" not in msg["text"].lower()
+    assert payloads(msg) == ["/request_human"]

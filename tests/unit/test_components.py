@@ -1,0 +1,69 @@
+"""The two custom NLU components, on Rasa's own Message objects."""
+from rasa.shared.nlu.training_data.message import Message
+
+from components.emergency_net import EmergencyNet
+from components.faq_answer_gate import FaqAnswerGate
+
+
+def message(text, intent="faq", confidence=0.95, answers=(("faq/safety", 0.9), ("faq/aftercare", 0.05))):
+    msg = Message(data={"text": text})
+    msg.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    msg.set("intent_ranking", [{"name": intent, "confidence": confidence}], add_to_output=True)
+    ranking = [{"intent_response_key": key, "confidence": c} for key, c in answers]
+    msg.set("response_selector", {"faq": {"ranking": ranking, "response": {
+        "intent_response_key": ranking[0]["intent_response_key"] if ranking else None,
+        "confidence": ranking[0]["confidence"] if ranking else 0}}}, add_to_output=True)
+    return msg
+
+
+def gate(**config):
+    return FaqAnswerGate(config)
+
+
+def test_confident_answer_passes_the_gate():
+    msg = gate().process([message("is it safe?")])[0]
+    assert msg.get("intent")["name"] == "faq"
+
+
+def test_unsure_answer_becomes_nlu_fallback_even_when_the_intent_is_sure():
+    msg = gate().process([message("hmm", answers=(("faq/safety", 0.41), ("faq/aftercare", 0.39)))])[0]
+    assert msg.get("intent")["name"] == "nlu_fallback"
+    assert msg.get("intent_ranking")[0]["name"] == "nlu_fallback"
+    # the answer ranking stays, for the "did you mean" buttons
+    assert msg.get("response_selector")["faq"]["ranking"][0]["intent_response_key"] == "faq/safety"
+
+
+def test_two_close_answers_are_ambiguous():
+    msg = gate(threshold=0.3).process([message("x", answers=(("faq/safety", 0.52), ("faq/aftercare", 0.47)))])[0]
+    assert msg.get("intent")["name"] == "nlu_fallback"
+
+
+def test_gate_ignores_other_intents():
+    msg = gate().process([message("hi", intent="greet", answers=(("faq/safety", 0.2), ("faq/x", 0.2)))])[0]
+    assert msg.get("intent")["name"] == "greet"
+
+
+def test_faq_without_any_answer_ranking_falls_back():
+    msg = gate().process([message("?", answers=())])[0]
+    assert msg.get("intent")["name"] == "nlu_fallback"
+
+
+def test_red_flag_overrides_a_confident_faq_answer():
+    msg = message("sore after ims and now i cant breathe", answers=(("faq/soreness_after", 0.99), ("faq/x", 0.0)))
+    msg = EmergencyNet().process([msg])[0]
+    assert msg.get("intent") == {"name": "emergency", "confidence": 1.0}
+    assert msg.get("emergency")["kind"] == "medical"
+    assert [i["name"] for i in msg.get("intent_ranking")].count("emergency") == 1
+
+
+def test_red_flag_overrides_fallback_and_marks_crisis():
+    msg = message("i want to end my life", intent="nlu_fallback", confidence=0.5)
+    msg = EmergencyNet().process([msg])[0]
+    assert msg.get("intent")["name"] == "emergency"
+    assert msg.get("emergency")["kind"] == "crisis"
+
+
+def test_ordinary_message_is_untouched():
+    msg = EmergencyNet().process([message("will i be sore tomorrow?")])[0]
+    assert msg.get("intent")["name"] == "faq"
+    assert msg.get("emergency") is None

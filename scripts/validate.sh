@@ -5,7 +5,7 @@
 set -uo pipefail
 out=$(.venv/bin/rasa data validate --fail-on-warnings 2>&1); rc=$?
 warnings=$(grep -E "UserWarning|WARNING" <<<"$out" \
-  | grep -v "The following duplicated intents have been found across multiple domain files: faq$" \
+  | grep -v "The following duplicated intents have been found across multiple domain files: faq" \
   | grep -v "DeprecationWarning")
 if [ $rc -ne 0 ] || [ -n "$warnings" ]; then
   echo "$out" | grep -vE "DeprecationWarning|^\s+(import|from|declare|Base:)"

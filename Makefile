@@ -21,6 +21,10 @@ export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+export CALLBACK_DB_URL ?= sqlite:///$(CURDIR)/var/callbacks.db
+export WEB_PORT ?= 8080
+# Origins allowed to call the Rasa server from a browser (the clinic's website).
+export WEB_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) clinic/red_flags.py
 
@@ -37,7 +41,12 @@ $(VENV)/.installed: requirements.lock
 build/spacy-en/meta.json: $(VENV)/.installed scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py build/spacy-en
 
-setup: $(VENV)/.installed build/spacy-en/meta.json
+# The widget's one dependency, pinned in package-lock.json, copied next to the widget.
+web/widget/socket.io.min.js: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	cp node_modules/socket.io-client/dist/socket.io.min.js $@
+
+setup: $(VENV)/.installed build/spacy-en/meta.json web/widget/socket.io.min.js
 	@mkdir -p var models results
 
 # Retrain only when the data, config or NLU components changed.

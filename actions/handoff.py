@@ -32,12 +32,10 @@ class ActionRequestHuman(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         clinic = config.load()
         if hours.is_open(clinic):
-            text = f"Our front desk is in now: call {clinic.phone} and they'll help you right away."
+            text = (f"Our front desk is in now: call {clinic.phone} to talk to someone right away. "
+                    "Or I can ask them to call you back.")
         else:
-            text = (
-                f"{hours.open_status(clinic)} Call us then at {clinic.phone}"
-                + (f", or email {clinic.email}" if clinic.email else "")
-                + ". You can also book online any time."
-            )
-        dispatcher.utter_message(text=text, buttons=[{"title": "Book online", "payload": "/book_appointment"}])
+            text = f"{hours.open_status(clinic)} I can ask our front desk to call you back."
+        # the call-back form follows (data/rules_callback.yml); it asks no health questions
+        dispatcher.utter_message(text=text + " I just need a few details (type 'cancel' to stop).")
         return []

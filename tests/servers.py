@@ -50,6 +50,7 @@ class Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.rasa_port = free_port()
         self.action_port = free_port()
+        self.web_port = free_port()
         self.model = model or newest_model()
         self.clinic_file = self.workdir / "clinic.yml"
         shutil.copy(ROOT / "clinic.yml", self.clinic_file)
@@ -61,6 +62,9 @@ class Stack:
             "CLINIC_CONFIG": str(self.clinic_file),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "TRACKER_DB": str(self.workdir / "tracker.db"),
+            "CALLBACK_DB_URL": f"sqlite:///{self.workdir / 'callbacks.db'}",
+            "TWILIO_AUTH_TOKEN": "test-token-not-a-secret",
+            "TWILIO_WEBHOOK_URL": f"http://127.0.0.1:{self.rasa_port}/webhooks/twilio/webhook",
             **(env or {}),
         }
         self.processes = {}
@@ -82,13 +86,23 @@ class Stack:
         log = self.workdir / "rasa.log"
         self.processes["rasa"] = proc = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--model", self.model, "--port", str(self.rasa_port),
-             "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
+             "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
+             "--cors", f"http://127.0.0.1:{self.web_port}"],
             cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         self.startup_seconds["rasa"] = wait_for(f"{self.url}/", proc, 240, log)
 
+    def start_web(self):
+        log = self.workdir / "web.log"
+        self.processes["web"] = proc = subprocess.Popen(
+            [str(VENV_BIN / "python"), "scripts/serve_web.py", str(self.web_port)],
+            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        wait_for(f"http://127.0.0.1:{self.web_port}/", proc, 30, log)
+
     def start(self) -> "Stack":
         self.start_actions()
+        self.start_web()
         self.start_rasa()
         return self
 

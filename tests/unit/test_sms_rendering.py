@@ -1,0 +1,25 @@
+"""How replies are shaped for SMS."""
+from channels.sms import conversation_id, plain, render, segments
+
+
+def test_buttons_become_numbered_options_in_the_same_message():
+    text = render([{"text": "Here's the answer.", "buttons": [
+        {"title": "Book online", "payload": "/book_appointment"},
+        {"title": "Request a call-back", "payload": "/request_human"}]}])
+    assert text == "Here's the answer.\nReply 1 Book online, 2 Call-back"
+
+
+def test_markdown_and_curly_quotes_are_removed():
+    assert plain("**Book** [here](https://example.com/b) \u2019now\u2019") == "Book here: https://example.com/b 'now'"
+
+
+def test_segments():
+    assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 306) == 2
+    assert segments("\U0001F600" * 10) == 1 and segments("\u00e9" * 10) == 1
+    assert segments("\u4f60" * 71) == 2
+
+
+def test_conversation_ids_hide_the_number():
+    sid = conversation_id("+16045550134")
+    assert sid.startswith("sms-") and "6045550134" not in sid
+    assert sid == conversation_id("+16045550134") != conversation_id("+16045550135")

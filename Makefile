@@ -23,12 +23,14 @@ export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
 export CALLBACK_DB_URL ?= sqlite:///$(CURDIR)/var/callbacks.db
 export WEB_PORT ?= 8080
+# endpoints.yml: SQLite tracker store (local); endpoints.prod.yml: PostgreSQL + Redis lock store
+export ENDPOINTS ?= endpoints.yml
 # Origins allowed to call the Rasa server from a browser (the clinic's website).
 export WEB_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) clinic/red_flags.py
 
-.PHONY: setup train run test eval validate unit stories heldout clean
+.PHONY: setup train run test eval validate unit stories heldout bench clean
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it)"; exit 1; }
@@ -72,11 +74,15 @@ heldout: train
 	$(PY) -m tests.heldout.score --floor-accuracy 0.95
 
 test: setup validate unit train stories heldout
-	$(PY) -m pytest -q tests/integration
+	$(PY) -m pytest -q tests/integration tests/production
 
 eval: train
 	$(RASA) test nlu --nlu tests/heldout/nlu_heldout.yml --out results/nlu
 	@echo "Reports and confusion matrix: results/nlu/"
 
+# Speed and memory, ours against the stock `rasa init` configuration on the same data.
+bench: train
+	$(PY) bench/run.py
+
 clean:
-	rm -rf models results var build
+	rm -rf models models-stock results var build

@@ -1,24 +1,86 @@
-"""Fall back when the FAQ *answer* is uncertain, not only the `faq` intent.
+"""Give an FAQ answer only when it is safe to: otherwise `nlu_fallback`.
 
-Rasa's FallbackClassifier looks at the intent confidence alone: a message can be confidently
-`faq` while the ResponseSelector is torn between two answers, and the patient then gets the
-wrong one. This component runs after the ResponseSelector and turns such a message into
-`nlu_fallback` (what CONTRACT.md promises `/model/parse` reports), keeping the answer ranking
-so the fallback can offer the likely topics as buttons.
+Rasa's FallbackClassifier looks at the intent confidence alone. Two gaps remain, and this
+component (after the ResponseSelector) closes both:
+
+1. The ResponseSelector is unsure which answer fits (low confidence, or two answers close):
+   a message can be confidently "some FAQ" and still get the wrong answer.
+2. DIET is confidently wrong: the `faq` intent is by far the largest class, so unrelated
+   questions ("how do I fix a python error") can land in it with high confidence. A second,
+   independent model (tf-idf words + character n-grams, logistic regression, trained here on
+   the same data) must also find `faq` plausible.
+
+Either way the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/parse`
+reports), keeping the answer ranking so the fallback can offer the likely topics as buttons.
+The second model is stored as plain arrays (JSON + .npy), not pickles.
 """
-from typing import Any, Dict, List, Text
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 FALLBACK = "nlu_fallback"
+ANALYZERS = {"word": {"analyzer": "word", "ngram_range": (1, 2)},
+             "char": {"analyzer": "char_wb", "ngram_range": (2, 5)}}
+
+
+class SecondOpinion:
+    """P(intent is `faq`) from tf-idf + logistic regression, independent of DIET."""
+
+    def __init__(self, vectorizers: Dict[str, TfidfVectorizer], model: LogisticRegression, faq: str):
+        self.vectorizers, self.model, self.faq = vectorizers, model, faq
+
+    @classmethod
+    def fit(cls, texts: List[str], labels: List[str], faq: str, seed: int) -> "SecondOpinion":
+        vectorizers = {name: TfidfVectorizer(sublinear_tf=True, lowercase=True, **kwargs)
+                       for name, kwargs in ANALYZERS.items()}
+        features = hstack([v.fit_transform(texts) for v in vectorizers.values()]).tocsr()
+        model = LogisticRegression(C=10, max_iter=3000, class_weight="balanced", random_state=seed)
+        model.fit(features, labels)
+        return cls(vectorizers, model, faq)
+
+    def faq_probability(self, text: str) -> float:
+        features = hstack([v.transform([text]) for v in self.vectorizers.values()]).tocsr()
+        classes = list(self.model.classes_)
+        return float(self.model.predict_proba(features)[0][classes.index(self.faq)]) if self.faq in classes else 1.0
+
+    def save(self, directory: Path) -> None:
+        meta = {"faq": self.faq, "classes": [str(c) for c in self.model.classes_], "vocabularies": {}}
+        for name, vectorizer in self.vectorizers.items():
+            meta["vocabularies"][name] = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+            np.save(directory / f"idf_{name}.npy", vectorizer.idf_)
+        np.save(directory / "coef.npy", self.model.coef_)
+        np.save(directory / "intercept.npy", self.model.intercept_)
+        (directory / "meta.json").write_text(json.dumps(meta))
+
+    @classmethod
+    def load(cls, directory: Path) -> "SecondOpinion":
+        meta = json.loads((directory / "meta.json").read_text())
+        vectorizers = {}
+        for name, kwargs in ANALYZERS.items():
+            vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True,
+                                         vocabulary=meta["vocabularies"][name], **kwargs)
+            vectorizer.idf_ = np.load(directory / f"idf_{name}.npy")
+            vectorizers[name] = vectorizer
+        model = LogisticRegression()
+        model.classes_ = np.array(meta["classes"])
+        model.coef_ = np.load(directory / "coef.npy")
+        model.intercept_ = np.load(directory / "intercept.npy")
+        return cls(vectorizers, model, meta["faq"])
 
 
 @DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class FaqAnswerGate(GraphComponent):
     @staticmethod
@@ -29,22 +91,43 @@ class FaqAnswerGate(GraphComponent):
             "threshold": 0.5,
             # ...and beat the runner-up by at least this much
             "ambiguity_threshold": 0.1,
+            # the second model's P(faq) must reach this (0 switches the second opinion off)
+            "second_opinion_threshold": 0.2,
+            "random_seed": 2024,
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
+                 resource: Optional[Resource] = None, opinion: Optional[SecondOpinion] = None) -> None:
         self.config = {**self.get_default_config(), **config}
+        self.model_storage, self.resource, self.opinion = model_storage, resource, opinion
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "FaqAnswerGate":
-        return cls(config)
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FaqAnswerGate":
+        return cls(config, model_storage, resource)
 
-    def answer_is_uncertain(self, message: Message) -> bool:
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "FaqAnswerGate":
+        opinion = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                opinion = SecondOpinion.load(Path(directory))
+        except (ValueError, FileNotFoundError):
+            pass  # trained without a second opinion
+        return cls(config, model_storage, resource, opinion)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get("text")]
+        if self.config["second_opinion_threshold"] > 0 and len({m.get("intent") for m in examples}) > 1:
+            self.opinion = SecondOpinion.fit(
+                [m.get("text") for m in examples], [m.get("intent") for m in examples],
+                self.config["retrieval_intent"], self.config["random_seed"])
+            with self.model_storage.write_to(self.resource) as directory:
+                self.opinion.save(Path(directory))
+        return self.resource
+
+    def answer_is_unsafe(self, message: Message) -> bool:
         retrieval_intent = self.config["retrieval_intent"]
         if (message.get("intent") or {}).get("name") != retrieval_intent:
             return False
@@ -54,11 +137,18 @@ class FaqAnswerGate(GraphComponent):
             return True
         top = ranking[0].get("confidence", 0.0)
         runner_up = ranking[1].get("confidence", 0.0) if len(ranking) > 1 else 0.0
-        return top < self.config["threshold"] or top - runner_up < self.config["ambiguity_threshold"]
+        if top < self.config["threshold"] or top - runner_up < self.config["ambiguity_threshold"]:
+            return True
+        if self.opinion is not None:
+            return self.opinion.faq_probability(message.get("text") or "") < self.config["second_opinion_threshold"]
+        return False
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not self.answer_is_uncertain(message):
+            if not self.answer_is_unsafe(message):
                 continue
             fallback = {"name": FALLBACK, "confidence": float(self.config["threshold"])}
             message.set("intent", fallback, add_to_output=True)

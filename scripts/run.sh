@@ -22,5 +22,5 @@ cat <<MSG
   Try:  curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"me","message":"is this acupuncture?"}'
 
 MSG
-.venv/bin/rasa run --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml \
+.venv/bin/rasa run --port "$RASA_PORT" --credentials credentials.yml --endpoints "$ENDPOINTS" \
   --model models --cors $WEB_ORIGINS

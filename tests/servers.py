@@ -45,13 +45,15 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) -> 
 class Stack:
     """An action server plus a Rasa server sharing one SQLite tracker store in `workdir`."""
 
-    def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, model: Optional[str] = None):
+    def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, model: Optional[str] = None,
+                 endpoints: str = "endpoints.yml"):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.rasa_port = free_port()
         self.action_port = free_port()
         self.web_port = free_port()
         self.model = model or newest_model()
+        self.endpoints = str(ROOT / endpoints)
         self.clinic_file = self.workdir / "clinic.yml"
         shutil.copy(ROOT / "clinic.yml", self.clinic_file)
         self.env = {
@@ -86,7 +88,7 @@ class Stack:
         log = self.workdir / "rasa.log"
         self.processes["rasa"] = proc = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--model", self.model, "--port", str(self.rasa_port),
-             "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
+             "--endpoints", self.endpoints, "--credentials", str(ROOT / "credentials.yml"),
              "--cors", f"http://127.0.0.1:{self.web_port}"],
             cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )

@@ -84,8 +84,8 @@ def test_cancel_and_emergency_leave_the_form(stack):
 
 def test_delete_my_details(stack):
     sender = uuid.uuid4().hex
-    book_callback(stack, sender, name="Dee Delete")
+    book_callback(stack, sender, name="Dee Dalton")
     db = CallbackStore(stack.env["CALLBACK_DB_URL"])
-    assert any(r.name == "Dee Delete" for r in db.list(None))
+    assert any(r.name == "Dee Dalton" for r in db.list(None))
     assert "deleted" in texts(stack.say(sender, "please delete my details"))
-    assert not any(r.name == "Dee Delete" for r in db.list(None))
+    assert not any(r.name == "Dee Dalton" for r in db.list(None))

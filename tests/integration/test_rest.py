@@ -75,12 +75,17 @@ def test_second_miss_offers_a_person_and_the_number(stack):
 
 
 def test_clinic_facts_change_without_retraining(stack):
-    data = yaml.safe_load(stack.clinic_file.read_text())
+    original = stack.clinic_file.read_text()
+    data = yaml.safe_load(original)
     data["phone"] = "604-555-0177"
-    stack.clinic_file.write_text(yaml.safe_dump(data))
-    later = time.time() + 5
-    os.utime(stack.clinic_file, (later, later))
-    assert "604-555-0177" in texts(ask(stack, "what's your phone number?"))
+    try:
+        stack.clinic_file.write_text(yaml.safe_dump(data))
+        later = time.time() + 5
+        os.utime(stack.clinic_file, (later, later))
+        assert "604-555-0177" in texts(ask(stack, "what's your phone number?"))
+    finally:
+        stack.clinic_file.write_text(original)
+        os.utime(stack.clinic_file, (later + 5, later + 5))
 
 
 @pytest.mark.parametrize("message", ["", "   ", "\U0001F600\U0001F489", "x" * 5000,

@@ -67,3 +67,25 @@ def test_ordinary_message_is_untouched():
     msg = EmergencyNet().process([message("will i be sore tomorrow?")])[0]
     assert msg.get("intent")["name"] == "faq"
     assert msg.get("emergency") is None
+
+
+def test_second_opinion_blocks_confident_nonsense_and_survives_save_and_load(tmp_path):
+    from components.faq_answer_gate import SecondOpinion
+
+    texts = ["is it acupuncture", "does needling hurt", "will i be sore after ims", "what is dry needling",
+             "whats the weather", "who won the game", "write me a poem", "whats 2 plus 2",
+             "book an appointment", "i want to book ims"]
+    labels = ["faq"] * 4 + ["out_of_scope"] * 4 + ["book_appointment"] * 2
+    opinion = SecondOpinion.fit(texts, labels, "faq", seed=1)
+    opinion.save(tmp_path)
+    loaded = SecondOpinion.load(tmp_path)
+    for text in ("does dry needling hurt", "whats the weather tomorrow"):
+        assert abs(loaded.faq_probability(text) - opinion.faq_probability(text)) < 1e-9
+    assert loaded.faq_probability("does dry needling hurt") > loaded.faq_probability("who won the hockey game")
+
+    confident_nonsense = message("who won the game", answers=(("faq/safety", 0.97), ("faq/x", 0.01)))
+    gate = FaqAnswerGate({"second_opinion_threshold": 0.3})
+    gate.opinion = loaded
+    assert gate.process([confident_nonsense])[0].get("intent")["name"] == "nlu_fallback"
+    real = message("does needling hurt", answers=(("faq/does_it_hurt", 0.97), ("faq/x", 0.01)))
+    assert gate.process([real])[0].get("intent")["name"] == "faq"

@@ -14,6 +14,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+
+from channels.rate_limit import RateLimiter
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -40,6 +42,7 @@ class PatientRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint("patient_rest_webhook", __name__)
+        limiter = RateLimiter()
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -60,6 +63,8 @@ class PatientRestInput(RestInput):
                 return error(400, "sender must be a string of 1 to 128 characters")
             if not isinstance(text, str):
                 return error(400, "message must be a string")
+            if not limiter.allow("rest", sender):
+                return error(429, "too many messages from this sender, please wait a minute")
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
 
             collector = CollectingOutputChannel()

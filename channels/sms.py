@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from channels.rate_limit import RateLimiter
 from channels.sms_optout import OptOutList
 from clinic import config
 
@@ -94,6 +95,7 @@ class TwilioSmsInput(InputChannel):
         self.webhook_url = webhook_url
         self.max_chars = int(os.environ.get("SMS_MAX_CHARS", 1000))
         self.optouts = OptOutList()
+        self.limiter = RateLimiter()
         if not auth_token or not webhook_url:
             logger.warning("SMS channel: TWILIO_AUTH_TOKEN or TWILIO_WEBHOOK_URL missing; every request is refused")
 
@@ -156,6 +158,8 @@ class TwilioSmsInput(InputChannel):
                 return twiml(f"{clinic.name} assistant: general info about dry needling (IMS), booking and "
                              f"call-backs. Call us at {clinic.phone}. Emergencies: 911. Msg&data rates may apply. "
                              "Reply STOP to opt out.")
+            if not self.limiter.allow("sms", sender_id):
+                return twiml(None)  # a flood: answer nothing rather than run up SMS charges
             if not body:
                 return twiml("Your message was empty. What would you like to know about dry needling (IMS)?")
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import callback
 from callbacks.store import CallbackStore
 from clinic import config, hours
-from tests.smtp_server import SmtpServer, free_port
+from tests.smtp_server import free_port
 
 VAN = ZoneInfo("America/Vancouver")
 CLINIC = {"name": "Test Physio", "phone": "604-555-0199", "address": "1 Test Way",
@@ -33,14 +33,6 @@ def setup(tmp_path, monkeypatch):
     monkeypatch.setattr(callback, "_start_retry_thread", lambda db: None)
 
 
-@pytest.fixture
-def smtp(monkeypatch):
-    server = SmtpServer().start()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(server.port))
-    monkeypatch.setenv("FRONT_DESK_EMAIL", "desk@example.com")
-    yield server
-    server.stop()
 
 
 def tracker(slots=None, text="", intent="out_of_scope", entities=None, sender="patient-1"):

@@ -22,15 +22,6 @@ def db(tmp_path):
     return CallbackStore(f"sqlite:///{tmp_path / 'callbacks.db'}")
 
 
-@pytest.fixture
-def smtp(monkeypatch):
-    server = SmtpServer().start()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(server.port))
-    monkeypatch.setenv("FRONT_DESK_EMAIL", "desk@example.com")
-    monkeypatch.delenv("CALLBACK_WEBHOOK_URL", raising=False)
-    yield server
-    server.stop()
 
 
 def test_a_request_gets_a_short_readable_reference(db):

@@ -40,6 +40,7 @@ HELP_WORDS = {"HELP", "INFO"}
 GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
            "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 SHORT_TITLES = {"/request_human": "Call-back", "/ask_more": "Other question", "/book_appointment": "Book online"}
+TINY_TITLES = {"/request_human": "Call-back", "/ask_more": "More", "/book_appointment": "Book"}
 
 
 def segments(text: str) -> int:
@@ -63,7 +64,10 @@ def render(messages: List[Dict[str, Any]]) -> str:
                     if m.get("buttons") or m.get("quick_replies")), None)
     body = "\n".join(texts)
     if buttons:
-        options = ", ".join(f"{i} {SHORT_TITLES.get(b['payload'], b['title'])}" for i, b in enumerate(buttons, 1))
+        for titles in (SHORT_TITLES, TINY_TITLES):  # the shorter wording when it saves a segment
+            options = ", ".join(f"{i} {titles.get(b['payload'], b['title'])}" for i, b in enumerate(buttons, 1))
+            if segments(f"{body}\nReply {options}") <= 2:
+                break
         body += f"\nReply {options}"
     return body or "Sorry, I have no answer for that. Please call the clinic."
 

@@ -23,3 +23,16 @@ def test_conversation_ids_hide_the_number():
     sid = conversation_id("+16045550134")
     assert sid.startswith("sms-") and "6045550134" not in sid
     assert sid == conversation_id("+16045550134") != conversation_id("+16045550135")
+
+
+def test_every_faq_answer_fits_two_segments_with_its_options():
+    from pathlib import Path
+
+    import yaml
+
+    responses = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())["responses"]
+    for key, variants in responses.items():
+        if key.startswith("utter_faq/"):
+            text = render([variants[0]])
+            assert segments(text) <= 2, (key, len(text))
+            assert "Reply 1 Book" in text

@@ -1,0 +1,1 @@
+"""Rasa store classes this project configures in endpoints*.yml."""

@@ -30,7 +30,7 @@ export WEB_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) clinic/red_flags.py
 
-.PHONY: setup train run test eval validate unit stories heldout bench clean
+.PHONY: setup train run test eval validate unit stories heldout bench audit clean
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it)"; exit 1; }
@@ -83,6 +83,11 @@ eval: train
 # Speed and memory, ours against the stock `rasa init` configuration on the same data.
 bench: train
 	$(PY) bench/run.py
+
+# Known vulnerabilities in the pinned dependencies (needs PyPI's vulnerability data or OSV online).
+audit: setup
+	$(PY) -m pip install --quiet pip-audit==2.10.1 --target build/pip-audit
+	PYTHONPATH=build/pip-audit $(PY) -m pip_audit -r requirements.lock --no-deps --disable-pip
 
 clean:
 	rm -rf models models-stock results var build

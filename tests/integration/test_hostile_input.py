@@ -46,8 +46,10 @@ def test_rest_fuzz(stack):
 def test_a_flood_from_one_sender_is_limited_and_the_server_stays_up(stack):
     url = stack.url + "/webhooks/rest/webhook"
     sender = uuid.uuid4().hex
-    codes = [requests.post(url, json={"sender": sender, "message": "hi"}, timeout=30).status_code for _ in range(60)]
-    assert codes.count(200) >= 1 and codes.count(429) >= 30
+    with requests.Session() as session:
+        codes = [session.post(url, json={"sender": sender, "message": "hi"}, timeout=30).status_code
+                 for _ in range(1000)]
+    assert codes.count(200) >= 1 and codes.count(429) >= 900
     assert set(codes) <= {200, 429}
     other = requests.post(url, json={"sender": uuid.uuid4().hex, "message": "is it safe?"}, timeout=30)
     assert other.status_code == 200 and "sterile" in other.text

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
 Base = declarative_base()
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
-NOTIFY_KINDS = ("email", "webhook")
 
 
 def utcnow() -> datetime:
@@ -112,10 +111,6 @@ class CallbackStore:
             if status:
                 query = query.where(CallbackRequest.status == status)
             return list(session.scalars(query))
-
-    def get(self, reference: str) -> Optional[CallbackRequest]:
-        with self.sessions() as session:
-            return session.scalar(select(CallbackRequest).where(CallbackRequest.reference == reference.upper()))
 
     def mark_done(self, reference: str) -> bool:
         with self.sessions() as session:

@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
+def texts(replies) -> str:
+    """All bot texts of one REST reply, as the patient reads them."""
+    return " ".join(r.get("text", "") for r in replies)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,10 +3,8 @@ database and in the front desk's mailbox, and survives an action server restart.
 import uuid
 
 from callbacks.store import CallbackStore
+from tests.servers import texts
 
-
-def texts(replies):
-    return " ".join(r.get("text", "") for r in replies)
 
 
 def book_callback(stack, sender, name="Sam Lee"):

@@ -7,13 +7,12 @@ import pytest
 import requests
 import yaml
 
+from tests.servers import texts
+
 
 def ask(stack, text, sender=None):
     return stack.say(sender or uuid.uuid4().hex, text)
 
-
-def texts(replies):
-    return " ".join(r.get("text", "") for r in replies)
 
 
 def button_titles(replies):

@@ -5,6 +5,8 @@ import uuid
 import pytest
 import requests
 
+from tests.servers import texts
+
 
 @pytest.mark.parametrize("method,path", [
     ("GET", "/status"), ("GET", "/version"), ("GET", "/conversations/someone/tracker"),
@@ -30,9 +32,9 @@ def test_logs_carry_no_phone_numbers_or_emails(stack):
 def test_typed_payloads_cannot_fill_the_form_or_skip_its_questions(stack):
     sender = uuid.uuid4().hex
     injected = '/request_human{"cb_phone": "+16045550000", "cb_consent": true, "cb_name": "X"}'
-    reply = " ".join(r.get("text", "") for r in stack.say(sender, injected))
+    reply = texts(stack.say(sender, injected))
     assert "What name" in reply  # the form starts at its first question, nothing pre-filled
-    reply = " ".join(r.get("text", "") for r in stack.say(sender, '/affirm'))
+    reply = texts(stack.say(sender, '/affirm'))
     assert "Reference" not in reply
-    reply = " ".join(r.get("text", "") for r in stack.say(sender, '/correct_callback{"cb_field": "cb_consent"}'))
+    reply = texts(stack.say(sender, '/correct_callback{"cb_field": "cb_consent"}'))
     assert "Reference" not in reply

@@ -9,7 +9,7 @@ import sqlalchemy
 
 from callbacks.store import CallbackStore
 from tests.backing_services import Postgres, Redis
-from tests.servers import Stack
+from tests.servers import Stack, texts
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +27,6 @@ def cluster(tmp_path_factory):
     redis.stop()
     postgres.stop()
 
-
-def texts(replies):
-    return " ".join(r.get("text", "") for r in replies)
 
 
 def test_a_booking_alternating_between_two_servers(cluster):

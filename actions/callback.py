@@ -5,10 +5,10 @@ It never asks about health. After three answers it cannot use, it offers the pho
 instead of asking again.
 """
 import logging
-from abc import ABC, abstractmethod
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
@@ -42,6 +42,26 @@ def store() -> CallbackStore:
             _store = CallbackStore()
             _start_retry_thread(_store)
         return _store
+
+
+# Emails and webhooks for a new request go out on this one background thread, never on the patient's
+# turn: a mail server taking a second would otherwise hold up every conversation on this action server.
+_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callback-notify")
+
+
+def _deliver_in_background(db: CallbackStore, request_id: int) -> None:
+    def deliver():
+        try:
+            notify.deliver_pending(db, only_request_id=request_id)  # failures stay queued for the retry loop
+        except Exception as error:
+            logger.warning("notification not sent yet: %s", type(error).__name__)
+
+    _sender.submit(deliver)
+
+
+def wait_for_deliveries(timeout: float = 30) -> None:
+    """Block until every delivery handed to the background thread so far has been tried (tests, shutdown)."""
+    _sender.submit(lambda: None).result(timeout)
 
 
 def _start_retry_thread(db: CallbackStore) -> None:
@@ -135,56 +155,6 @@ class ValidateCallbackForm(FormValidationAction):
             return self._miss("cb_consent", tracker, dispatcher,
                               "Please answer yes or no: may we keep these details to call you back?")
         return self._ok({"cb_consent": agreed})
-
-
-# The form's questions, asked one at a time in this order (domain.yml: forms.callback_form).
-QUESTIONS = {
-    "cb_name": ("What name should we ask for when we call?", []),
-    "cb_phone": ("What's the best phone number to reach you?", []),
-    "cb_email": ("Would you like an email confirmation too? Type your email, or 'skip'.",
-                 [{"title": "Skip", "payload": "/deny"}]),
-    "cb_time": ("When would you like us to call? For example 'tomorrow after 3' or 'any weekday morning'.", []),
-    "cb_patient_type": ("Have you been to our clinic before?",
-                        [{"title": "I'm a new patient", "payload": "I'm a new patient"},
-                         {"title": "I've been before", "payload": "I've been before"}]),
-}
-
-
-class AskQuestion(Action, ABC):
-    """action_ask_<slot>: the form calls it to ask for <slot>."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str:
-        ...
-
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
-
-    def run(self, dispatcher, tracker, domain) -> List[Dict]:
-        text, buttons = QUESTIONS[self.slot]
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return []
-
-
-class AskName(AskQuestion):
-    slot = "cb_name"
-
-
-class AskPhone(AskQuestion):
-    slot = "cb_phone"
-
-
-class AskEmail(AskQuestion):
-    slot = "cb_email"
-
-
-class AskTime(AskQuestion):
-    slot = "cb_time"
-
-
-class AskPatientType(AskQuestion):
-    slot = "cb_patient_type"
 
 
 class ActionAskConsent(Action):
@@ -295,7 +265,7 @@ class ActionSubmitCallback(Action):
                 f"{clinic.phone}, or try again in a few minutes."))
             return []
         if created:
-            notify.deliver_pending(db, only_request_id=request.id)  # failures stay queued for retry
+            _deliver_in_background(db, request.id)
             logger.info("call-back request %s stored", request.reference)
         dispatcher.utter_message(text=(
             f"Thanks, {request.name}! Your call-back request is in. Reference: {request.reference}. "

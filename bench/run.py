@@ -104,7 +104,7 @@ def capacity(url, seconds=8, limit_ms=100, mix=True):
     mix=True: the messages are those of whole patient conversations (FAQ questions, booking forms,
     fallbacks), each conversation sending its next message once its previous reply has arrived and
     new conversations starting whenever none is ready; mix=False: single FAQ questions."""
-    held, steps, rate = 0, [], 5
+    held, steps, rate = 0, [], 2
     pool = ThreadPoolExecutor(max_workers=64)
     rng = random.Random(2)
     while rate <= 400:

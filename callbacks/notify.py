@@ -87,6 +87,8 @@ def deliver_pending(store: CallbackStore, only_request_id: Optional[int] = None)
     for note in store.pending_notifications():
         if only_request_id is not None and note.request_id != only_request_id:
             continue
+        if not store.claim(note.id):  # another action server is sending this one
+            continue
         try:
             SENDERS[note.kind](note.request)
         except Exception as error:  # kept in the outbox and retried

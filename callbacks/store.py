@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import IO, Iterable, List, Optional, Tuple
 
 from sqlalchemy import (Column, DateTime, ForeignKey, Integer, String, Text, create_engine, delete,
-                        select)
+                        select, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
@@ -59,7 +59,7 @@ class Notification(Base):
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("callback_requests.id", ondelete="CASCADE"), nullable=False)
     kind = Column(String(10), nullable=False)
-    status = Column(String(10), nullable=False, default="pending")  # pending / sent
+    status = Column(String(10), nullable=False, default="pending")  # pending / sending / sent
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(Text)
     updated_at = Column(DateTime, default=utcnow)
@@ -141,12 +141,30 @@ class CallbackStore:
     # -- outbox -------------------------------------------------------------------------------
     def pending_notifications(self, limit: int = 50) -> List[Notification]:
         with self.sessions() as session:
-            query = (select(Notification).where(Notification.status == "pending")
+            stale = utcnow() - timedelta(minutes=10)
+            query = (select(Notification)
+                     .where((Notification.status == "pending")
+                            | ((Notification.status == "sending") & (Notification.updated_at < stale)))
                      .order_by(Notification.id).limit(limit))
             notes = list(session.scalars(query))
             for note in notes:
                 _ = note.request  # load while the session is open
             return notes
+
+    def claim(self, notification_id: int, stale_after: timedelta = timedelta(minutes=10)) -> bool:
+        """Take one pending notification for sending. Atomic (one conditional UPDATE), so when several
+        action servers retry the outbox at once only one of them sends each email. A claim left by a
+        server that died mid-send is taken over after `stale_after`."""
+        now = utcnow()
+        with self.sessions() as session:
+            result = session.execute(
+                update(Notification)
+                .where(Notification.id == notification_id)
+                .where((Notification.status == "pending")
+                       | ((Notification.status == "sending") & (Notification.updated_at < now - stale_after)))
+                .values(status="sending", updated_at=now))
+            session.commit()
+            return result.rowcount == 1
 
     def record_delivery(self, notification_id: int, error: Optional[str] = None) -> None:
         with self.sessions() as session:

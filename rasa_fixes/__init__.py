@@ -2,6 +2,7 @@
 
 Each fix keeps Rasa's behaviour and only removes a cost; each has a test in tests/unit/test_rasa_fixes.py.
 """
-from rasa_fixes.action_result_schema import apply as _apply_action_result_schema
+from rasa_fixes import action_result_schema, event_types
 
-_apply_action_result_schema()
+action_result_schema.apply()
+event_types.apply()

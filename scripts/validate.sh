@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# `rasa data validate` must pass with no warnings. One message is Rasa 3.6's own, not ours:
-# merging the retrieval intent `faq` (declared in domain.yml, as stories need) with the copy
-# Rasa derives from data/nlu_faq.yml reports it as "duplicated across domain files".
+# `rasa data validate` must pass with no warnings but two kinds that are Rasa 3.6's own, not ours:
+# - merging the retrieval intent `faq` (declared in domain.yml, as stories need) with the copy
+#   Rasa derives from data/nlu_faq.yml reports it as "duplicated across domain files";
+# - the validator does not know that a form asks for <slot> with the response utter_ask_<slot>,
+#   so it calls the call-back form's questions "not used in any story or rule".
+# (--fail-on-warnings would fail on the second, so every other warning fails the grep below.)
 set -uo pipefail
-out=$(.venv/bin/rasa data validate --fail-on-warnings 2>&1); rc=$?
+out=$(.venv/bin/rasa data validate 2>&1); rc=$?
 warnings=$(grep -E "UserWarning|WARNING" <<<"$out" \
   | grep -v "The following duplicated intents have been found across multiple domain files: faq" \
+  | grep -vE "The utterance 'utter_ask_cb_(name|phone|email|time|patient_type)' is not used in any story or rule" \
   | grep -v "DeprecationWarning")
 if [ $rc -ne 0 ] || [ -n "$warnings" ]; then
   echo "$out" | grep -vE "DeprecationWarning|^\s+(import|from|declare|Base:)"

@@ -93,3 +93,43 @@ def test_socketio_fuzz(stack):
         client.disconnect()
     assert requests.get(stack.url + "/", timeout=5).status_code == 200
     assert stored(stack) == before
+
+
+
+def socketio_session(stack):
+    """A widget-like client: joins its own conversation and collects the bot's texts."""
+    replies, session_id = [], "widget-" + uuid.uuid4().hex
+    client = socketio.Client(reconnection=False)
+    client.on("bot_uttered", lambda data: replies.append(data.get("text", "") if isinstance(data, dict) else ""))
+    client.connect(stack.url, transports=["polling"], socketio_path="socket.io")
+    client.emit("session_request", {"session_id": session_id})
+    time.sleep(0.5)
+    return client, replies, lambda text: client.emit("user_uttered", {"session_id": session_id, "message": text})
+
+
+def wait_for_reply(replies, needle, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(needle in r for r in replies):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_socketio_long_messages_are_cut_and_a_flood_is_slowed_down(stack):
+    client, replies, say = socketio_session(stack)
+    try:
+        say("is it safe? " + "x" * 50_000)
+        assert wait_for_reply(replies, "sterile"), replies  # a 50 KB message is answered, cut to size
+        for _ in range(40):
+            say("hi")
+        assert wait_for_reply(replies, "faster than I can answer"), replies
+    finally:
+        client.disconnect()
+    other, other_replies, other_say = socketio_session(stack)  # another visitor is not affected
+    try:
+        other_say("is it safe?")
+        assert wait_for_reply(other_replies, "sterile"), other_replies
+        assert not any("faster than I can answer" in r for r in other_replies)
+    finally:
+        other.disconnect()

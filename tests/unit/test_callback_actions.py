@@ -92,7 +92,11 @@ def test_consent_question_states_why_who_and_how_long():
 
 
 def test_questions_never_ask_about_health():
-    for slot, (text, _) in callback.QUESTIONS.items():
+    responses = yaml.safe_load(open("domain.yml"))["responses"]
+    questions = [r["text"] for name, rs in responses.items() if name.startswith("utter_ask_cb_") for r in rs]
+    [consent], _ = run(callback.ActionAskConsent(), tracker())
+    assert len(questions) == 5
+    for text in questions + [consent["text"]]:
         assert not any(word in text.lower() for word in ("pain", "symptom", "condition", "injury", "health"))
 
 
@@ -120,6 +124,7 @@ def test_correction_resets_one_item_and_asks_again():
 def test_confirmed_request_is_stored_once_and_emailed(smtp):
     [msg], _ = run(callback.ActionSubmitCallback(), tracker(FILLED))
     [again], _ = run(callback.ActionSubmitCallback(), tracker(FILLED))  # a repeated "yes"
+    callback.wait_for_deliveries()  # the email goes out in the background, not on the patient's turn
     stored = CallbackStore().list()
     assert len(stored) == 1 and stored[0].reference in msg["text"] and stored[0].reference in again["text"]
     assert len(smtp.messages) == 1 and stored[0].reference in smtp.messages[0]["Subject"]
@@ -129,6 +134,7 @@ def test_mail_server_down_still_stores_and_tells_the_patient(monkeypatch):
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SMTP_PORT", str(free_port()))
     [msg], _ = run(callback.ActionSubmitCallback(), tracker(FILLED))
+    callback.wait_for_deliveries()
     db = CallbackStore()
     assert db.list()[0].reference in msg["text"]
     assert len(db.pending_notifications()) == 1  # retried later

@@ -4,13 +4,14 @@ import hmac
 import io
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from callbacks import notify
-from callbacks.store import CallbackRequest, CallbackStore, utcnow
+from callbacks.store import CallbackRequest, CallbackStore, Notification, utcnow
 from tests.smtp_server import SmtpServer, free_port
 
 REQUEST = dict(name="Sam Lee", phone="+16045550134", email=None, preferred_time="Tue, Dec 1, afternoon",
@@ -73,6 +74,28 @@ def test_front_desk_gets_an_email(db, smtp):
     body = mail.get_payload()
     assert "+16045550134" in body and "Tue, Dec 1, afternoon" in body
     assert db.pending_notifications() == []
+
+
+def test_several_action_servers_retrying_at_once_send_each_email_once(db, smtp):
+    for i in range(5):
+        db.submit(sender_id=f"s{i}", **{**REQUEST, "name": f"Patient {i}"})
+    servers = [CallbackStore(db.engine.url.render_as_string(hide_password=False)) for _ in range(4)]  # four processes on one database
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(notify.deliver_pending, servers))
+    assert sum(r["sent"] for r in results) == 5
+    assert len(smtp.messages) == 5 and len({m["Subject"] for m in smtp.messages}) == 5
+    assert db.pending_notifications() == []
+
+
+def test_a_send_interrupted_by_a_crash_is_taken_over_later(db, smtp):
+    db.submit(sender_id="s1", **REQUEST)
+    [note] = db.pending_notifications()
+    assert db.claim(note.id)  # a server claims it, then dies before sending
+    assert not db.claim(note.id) and notify.deliver_pending(db) == {"sent": 0, "failed": 0}
+    with db.sessions() as session:
+        session.get(Notification, note.id).updated_at = utcnow() - timedelta(minutes=11)
+        session.commit()
+    assert notify.deliver_pending(db) == {"sent": 1, "failed": 0}
 
 
 def test_mail_server_down_keeps_the_email_and_sends_it_later(db, monkeypatch, caplog):

@@ -89,3 +89,18 @@ def test_a_real_action_reply_still_becomes_events():
 def test_a_malformed_action_reply_is_still_refused():
     with pytest.raises(jsonschema.ValidationError):
         run_remote_action({"events": [{"name": "cb_name", "value": "Sam"}]})
+
+
+def test_event_types_resolve_as_rasa_resolves_them():
+    from rasa.shared.core.events import ActiveLoop, BotUttered, Event, SlotSet, UserUttered
+    from rasa_fixes.event_types import _original
+
+    for name in ("user", "bot", "slot", "active_loop", "action", "restart", "session_started", "followup"):
+        assert Event.resolve_by_type(name) is _original(name)
+    assert Event.resolve_by_type("slot") is SlotSet and Event.resolve_by_type("bot") is BotUttered
+    assert Event.resolve_by_type("user") is UserUttered and Event.resolve_by_type("active_loop") is ActiveLoop
+    assert Event.resolve_by_type("topic") is None  # Rasa's backwards compatibility
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    assert Event.from_parameters({"event": "slot", "name": "cb_name", "value": "Sam"}) == SlotSet("cb_name", "Sam")

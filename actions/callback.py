@@ -16,7 +16,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from callbacks import answers, notify, preferred_time
+from callbacks import answers, notify, preferred_time, transcripts
 from callbacks.store import CallbackStore
 from clinic import config, hours
 
@@ -65,7 +65,8 @@ def wait_for_deliveries(timeout: float = 30) -> None:
 
 
 def _start_retry_thread(db: CallbackStore) -> None:
-    """Emails that failed (mail server down) are retried in the background until sent."""
+    """Emails that failed (mail server down) are retried in the background until sent, and
+    conversations whose patients asked to delete their details are erased."""
     def loop():
         while True:
             time.sleep(RETRY_SECONDS)
@@ -73,6 +74,11 @@ def _start_retry_thread(db: CallbackStore) -> None:
                 notify.deliver_pending(db)
             except Exception as error:
                 logger.warning("retrying notifications failed: %s", type(error).__name__)
+            try:
+                if transcripts.tracker_db_url():
+                    transcripts.forget_due(db, transcripts.TranscriptStore())
+            except Exception as error:
+                logger.warning("erasing conversations failed: %s", type(error).__name__)
 
     threading.Thread(target=loop, name="callback-notify-retry", daemon=True).start()
 
@@ -284,7 +290,8 @@ class ActionCancelCallback(Action):
 
 
 class ActionDeleteMyData(Action):
-    """'Delete my details': remove every call-back request made from this conversation."""
+    """'Delete my details': remove every call-back request made from this conversation, and the
+    conversation itself (erased by the background loop once it has been idle a little while)."""
 
     def name(self) -> Text:
         return "action_delete_my_data"
@@ -293,6 +300,9 @@ class ActionDeleteMyData(Action):
         clinic = config.load()
         try:
             removed = store().delete_for_sender(tracker.sender_id)
+            erase = transcripts.tracker_db_url() is not None
+            if erase:
+                store().request_forget(tracker.sender_id)
         except Exception as error:
             logger.error("delete request failed: %s", type(error).__name__)
             dispatcher.utter_message(text=f"Sorry, I couldn't do that just now. Please call us at {clinic.phone}.")
@@ -301,5 +311,7 @@ class ActionDeleteMyData(Action):
             text = f"Done: I've deleted the call-back request{'s' if removed > 1 else ''} and contact details you gave me."
         else:
             text = "I don't have any contact details stored from this chat."
+        if erase:
+            text += " This conversation will be erased from our records within a few minutes."
         dispatcher.utter_message(text=text + f" To remove details given another way, call us at {clinic.phone}.")
         return reset_slots()

@@ -99,15 +99,18 @@ def realistic(url, patients, seconds):
 
 
 def capacity(url, seconds=8, limit_ms=100, mix=True):
-    """Open-loop load: messages go out at a fixed rate, raised step by step until p95 passes limit_ms.
+    """Open-loop load: messages go out at a fixed rate; the highest rate whose p95 stays under
+    limit_ms. The rate rises by half each step until p95 passes the limit, then the gap between
+    the last rate held and the first one failed is halved four times (about 5% resolution).
 
     mix=True: the messages are those of whole patient conversations (FAQ questions, booking forms,
     fallbacks), each conversation sending its next message once its previous reply has arrived and
     new conversations starting whenever none is ready; mix=False: single FAQ questions."""
-    held, steps, rate = 0, [], 2
     pool = ThreadPoolExecutor(max_workers=64)
     rng = random.Random(2)
-    while rate <= 400:
+    steps = []
+
+    def holds(rate):
         latencies, errors, ready, lock = [], [], [], threading.Lock()
 
         def run(sender, messages):
@@ -116,24 +119,38 @@ def capacity(url, seconds=8, limit_ms=100, mix=True):
                 with lock:
                     ready.append((sender, messages[1:]))
 
+        total = max(1, int(rate * seconds))
         start = time.monotonic()
-        for i in range(int(rate * seconds)):
+        for i in range(total):
             time.sleep(max(0.0, start + i / rate - time.monotonic()))
             with lock:
                 item = ready.pop(0) if ready else None
             if item is None:
                 item = (uuid.uuid4().hex, conversation(rng) if mix else [rng.choice(FAQ)])
             pool.submit(run, *item)
-        while len(latencies) < int(rate * seconds) and time.monotonic() - start < seconds + 30:
+        while len(latencies) < total and time.monotonic() - start < seconds + 30:
             time.sleep(0.05)
         p95 = pct(latencies, 95)
         steps.append({"rate": rate, "p95_ms": p95, "errors": len(errors)})
-        if p95 is None or p95 > limit_ms or errors:
+        time.sleep(2)  # let the server drain before the next step
+        return p95 is not None and p95 <= limit_ms and not errors
+
+    held, failed, rate = 0.0, None, 1.0
+    while rate <= 400:
+        if not holds(rate):
+            failed = rate
             break
-        held = rate
-        rate = int(rate * 1.5) + 1
+        held, rate = rate, round(rate * 1.5 + 1)
+    for _ in range(4 if failed and held else 0):
+        middle = round((held + failed) / 2, 1)
+        if failed - held < 1:
+            break
+        if holds(middle):
+            held = middle
+        else:
+            failed = middle
     pool.shutdown(wait=True)
-    return {"held_msgs_per_s": held, "steps": steps}
+    return {"held_msgs_per_s": held, "first_failed_msgs_per_s": failed, "steps": steps}
 
 
 def peak_memory_mb(pid):
@@ -224,7 +241,9 @@ def main():
     for label, get in rows:
         values = [get(results[n]) for n in names]
         line = f"{label:34}" + "".join(f"{v:12.1f}" if isinstance(v, (int, float)) else f"{'-':>12}" for v in values)
-        if len(values) == 2 and all(isinstance(v, (int, float)) and v for v in values):
+        if "capacity" in label and len(values) == 2 and values[0] and values[1] == 0:
+            line += f"{'>' + format(values[0], '.0f'):>12}"  # stock holds not even 1 msg/s
+        elif len(values) == 2 and all(isinstance(v, (int, float)) and v for v in values):
             line += f"{values[1] / values[0]:12.2f}" if "capacity" not in label else f"{values[0] / values[1]:12.2f}"
         print(line)
     print("\nratio = stock / ours for times and memory, ours / stock for capacity (higher is better for us)")

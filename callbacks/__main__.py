@@ -3,17 +3,19 @@
     python -m callbacks list [--all]          requests still to call (or every request)
     python -m callbacks export [--out FILE]   CSV of every request (stdout by default)
     python -m callbacks done CB-7K3QX         mark a request as called
-    python -m callbacks purge [--days N]      delete requests older than the retention period
+    python -m callbacks purge [--days N]      delete requests older than the retention period, and
+                                              conversation transcripts idle that long (run daily)
     python -m callbacks deliver               send front-desk emails that could not be sent yet
     python -m callbacks delete --phone NUMBER remove every request with that phone number
 
-The database is $CALLBACK_DB_URL (default sqlite:///var/callbacks.db).
+The database is $CALLBACK_DB_URL (default sqlite:///var/callbacks.db); transcripts are in Rasa's
+tracker store ($TRACKER_DB, or the POSTGRES_* settings of endpoints.prod.yml).
 """
 import argparse
 import sys
 from zoneinfo import ZoneInfo
 
-from callbacks import answers, notify
+from callbacks import answers, notify, transcripts
 from callbacks.store import CallbackStore
 from clinic import config
 
@@ -59,6 +61,11 @@ def main(argv=None) -> int:
     elif args.command == "purge":
         days = args.days if args.days is not None else int(clinic.extra.get("retention_days", 30))
         print(f"{store.purge(days)} request(s) older than {days} days deleted")
+        if transcripts.tracker_db_url():
+            conversations = transcripts.TranscriptStore()
+            erased = transcripts.forget_due(store, conversations)
+            print(f"{conversations.purge(days)} conversation(s) idle for over {days} days erased, "
+                  f"{erased} erased on request")
     elif args.command == "deliver":
         print(notify.deliver_pending(store))
     elif args.command == "delete":

@@ -66,6 +66,15 @@ class Notification(Base):
     request = relationship("CallbackRequest", back_populates="notifications")
 
 
+class ForgetRequest(Base):
+    """A patient asked to delete their details: their conversation transcript is erased shortly
+    (callbacks/transcripts.py), then this row goes too."""
+    __tablename__ = "forget_requests"
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False)  # the conversation to erase
+    requested_at = Column(DateTime, nullable=False, default=utcnow)
+
+
 class CallbackStore:
     def __init__(self, url: Optional[str] = None):
         url = url or default_url()
@@ -174,6 +183,20 @@ class CallbackStore:
             note.attempts += 1
             note.updated_at = utcnow()
             note.status, note.last_error = ("pending", error[:500]) if error else ("sent", None)
+            session.commit()
+
+    def request_forget(self, sender_id: str) -> None:
+        with self.sessions() as session:
+            session.add(ForgetRequest(sender_id=sender_id))
+            session.commit()
+
+    def forget_requests(self) -> List[ForgetRequest]:
+        with self.sessions() as session:
+            return list(session.scalars(select(ForgetRequest).order_by(ForgetRequest.id)))
+
+    def forgotten(self, request_id: int) -> None:
+        with self.sessions() as session:
+            session.execute(delete(ForgetRequest).where(ForgetRequest.id == request_id))
             session.commit()
 
     def _delete(self, condition) -> int:

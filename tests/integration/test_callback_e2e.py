@@ -4,6 +4,7 @@ import time
 import uuid
 
 from callbacks.store import CallbackStore
+from callbacks.transcripts import TranscriptStore
 from tests.servers import texts
 
 
@@ -89,5 +90,16 @@ def test_delete_my_details(stack):
     book_callback(stack, sender, name="Dee Dalton")
     db = CallbackStore(stack.env["CALLBACK_DB_URL"])
     assert any(r.name == "Dee Dalton" for r in db.list(None))
-    assert "deleted" in texts(stack.say(sender, "please delete my details"))
+    other = uuid.uuid4().hex
+    stack.say(other, "is it safe?")
+    reply = texts(stack.say(sender, "please delete my details"))
+    assert "deleted" in reply and "conversation will be erased" in reply
     assert not any(r.name == "Dee Dalton" for r in db.list(None))
+    # the transcript (name and number typed into the form) goes too, once the conversation is idle
+    transcripts = TranscriptStore(f"sqlite:///{stack.env['TRACKER_DB']}")
+    deadline = time.monotonic() + 30
+    while transcripts.last_activity(sender) is not None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert transcripts.last_activity(sender) is None
+    assert transcripts.last_activity(other) is not None  # nobody else's conversation
+    assert "What name" in texts(stack.say(sender, "can someone call me back?"))  # starts afresh

@@ -157,12 +157,18 @@ def test_after_hours_promise_is_computed():
     assert "604-555-0199" in callback.after_hours_promise(clinic, datetime(2026, 11, 26, 10, 0, tzinfo=VAN))
 
 
-def test_delete_my_details(smtp):
+def test_delete_my_details(smtp, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
     run(callback.ActionSubmitCallback(), tracker(FILLED))
     [msg], _ = run(callback.ActionDeleteMyData(), tracker())
     assert "deleted" in msg["text"] and CallbackStore().list(None) == []
+    assert "conversation will be erased" in msg["text"]
+    assert [r.sender_id for r in CallbackStore().forget_requests()] == ["patient-1"]
+    monkeypatch.delenv("TRACKER_DB")
+    monkeypatch.delenv("POSTGRES_HOST", raising=False)
+    monkeypatch.delenv("TRACKER_DB_URL", raising=False)
     [msg], _ = run(callback.ActionDeleteMyData(), tracker())
-    assert "don't have any" in msg["text"]
+    assert "don't have any" in msg["text"] and "erased" not in msg["text"]  # no promise it can't keep
 
 
 def test_cancel_leaves_the_form_and_clears_answers():

@@ -1,0 +1,95 @@
+"""Conversation transcripts in Rasa's tracker store (its `events` table): erased when a patient
+asks ("delete my details") and once a conversation has been idle for the retention period.
+
+A patient types their name and phone number into the call-back form, so the transcript holds
+them too, and the promise "we delete them after N days" has to cover it. Only whole, idle
+conversations are erased, never part of one: Rasa appends to a conversation by counting the
+events it has stored, so a conversation erased while a message is being handled would be
+written back in full. Hence the wait (FORGET_IDLE_SECONDS, default 30) before a requested erase.
+"""
+import os
+import time
+from typing import Optional
+from urllib.parse import quote_plus
+
+from sqlalchemy import MetaData, Table, create_engine, delete, func, select
+from sqlalchemy.exc import NoSuchTableError
+
+from callbacks.store import CallbackStore
+
+
+def tracker_db_url() -> Optional[str]:
+    """The tracker store's database, from the same environment the Rasa server reads."""
+    if os.environ.get("TRACKER_DB_URL"):
+        return os.environ["TRACKER_DB_URL"]
+    if os.environ.get("POSTGRES_HOST"):  # endpoints.prod.yml
+        user = quote_plus(os.environ.get("POSTGRES_USER", ""))
+        password = quote_plus(os.environ.get("POSTGRES_PASSWORD", ""))
+        return (f"postgresql://{user}:{password}@{os.environ['POSTGRES_HOST']}:"
+                f"{os.environ.get('POSTGRES_PORT', '5432')}/{os.environ.get('POSTGRES_DB', 'rasa')}")
+    if os.environ.get("TRACKER_DB"):  # endpoints.yml: a SQLite file
+        return f"sqlite:///{os.path.abspath(os.environ['TRACKER_DB'])}"
+    return None
+
+
+def idle_seconds() -> float:
+    return float(os.environ.get("FORGET_IDLE_SECONDS", 30))
+
+
+class TranscriptStore:
+    def __init__(self, url: Optional[str] = None):
+        self.url = url or tracker_db_url()
+        if not self.url:
+            raise RuntimeError("no tracker store configured (TRACKER_DB, POSTGRES_HOST or TRACKER_DB_URL)")
+        self.engine = create_engine(self.url, pool_pre_ping=True, future=True)
+        self._table = None
+
+    def events(self) -> Optional[Table]:
+        if self._table is None:
+            try:
+                self._table = Table("events", MetaData(), autoload_with=self.engine)
+            except NoSuchTableError:  # no conversation yet
+                return None
+        return self._table
+
+    def last_activity(self, sender_id: str) -> Optional[float]:
+        events = self.events()
+        if events is None:
+            return None
+        with self.engine.connect() as connection:
+            return connection.scalar(select(func.max(events.c.timestamp)).where(events.c.sender_id == sender_id))
+
+    def erase(self, sender_id: str) -> int:
+        """Every event of one conversation; returns how many."""
+        events = self.events()
+        if events is None:
+            return 0
+        with self.engine.begin() as connection:
+            return connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
+
+    def purge(self, days: int) -> int:
+        """Every conversation idle for more than `days`; returns how many conversations."""
+        events = self.events()
+        if events is None:
+            return 0
+        cutoff = time.time() - days * 86400
+        with self.engine.begin() as connection:
+            idle = list(connection.scalars(select(events.c.sender_id).group_by(events.c.sender_id)
+                                           .having(func.max(events.c.timestamp) < cutoff)))
+            for start in range(0, len(idle), 500):
+                connection.execute(delete(events).where(events.c.sender_id.in_(idle[start:start + 500])))
+            return len(idle)
+
+
+def forget_due(requests: CallbackStore, transcripts: TranscriptStore) -> int:
+    """Erase the conversations whose patients asked, once each has been idle a little while."""
+    erased = 0
+    now = time.time()
+    for request in requests.forget_requests():
+        last = transcripts.last_activity(request.sender_id)
+        if last is not None and now - last < idle_seconds():
+            continue  # still talking (or the turn that asked is still being saved): next time
+        transcripts.erase(request.sender_id)
+        requests.forgotten(request.id)
+        erased += 1
+    return erased

@@ -68,6 +68,7 @@ def _start_retry_thread(db: CallbackStore) -> None:
     """Emails that failed (mail server down) are retried in the background until sent, and
     conversations whose patients asked to delete their details are erased."""
     def loop():
+        conversations = None
         while True:
             time.sleep(RETRY_SECONDS)
             try:
@@ -75,8 +76,10 @@ def _start_retry_thread(db: CallbackStore) -> None:
             except Exception as error:
                 logger.warning("retrying notifications failed: %s", type(error).__name__)
             try:
-                if transcripts.tracker_db_url():
-                    transcripts.forget_due(db, transcripts.TranscriptStore())
+                if conversations is None and transcripts.tracker_db_url():
+                    conversations = transcripts.TranscriptStore()
+                if conversations is not None:
+                    transcripts.forget_due(db, conversations)
             except Exception as error:
                 logger.warning("erasing conversations failed: %s", type(error).__name__)
 

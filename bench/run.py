@@ -10,12 +10,15 @@ and measures, through the REST webhook:
     p99 latency and errors;
   - capacity: the message rate is raised until p95 passes 100 ms; the highest rate held, for the
     same mix of conversations and for single FAQ questions.
+Both run the same way: by default with two Rasa workers (SANIC_WORKERS=2, one per core on this
+machine) sharing a Redis lock store started on loopback; `--workers 1` for a single process.
 Writes results/bench.json and results/bench.png. Machines are noisy: compare the ratios.
 """
 import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -154,16 +157,39 @@ def capacity(url, seconds=8, limit_ms=100, mix=True):
 
 
 def peak_memory_mb(pid):
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
+    """Peak resident memory (VmHWM) of the Rasa server: the process and its workers, summed."""
+    def children(p):
+        found = []
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                found += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return found
+
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children(p)
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total or None
 
 
-def measure(name, model, quick):
-    stack = Stack(ROOT / "var" / f"bench-{name}", model=model)
+def measure(name, model, quick, workers):
+    redis, env, endpoints = None, {}, "endpoints.yml"
+    if workers > 1:  # Rasa runs several workers only with a shared lock store
+        from tests.backing_services import Redis
+        (ROOT / "var" / f"bench-{name}-redis").mkdir(parents=True, exist_ok=True)
+        redis = Redis(ROOT / "var" / f"bench-{name}-redis").start()
+        env = {**redis.env(), "SANIC_WORKERS": str(workers)}
+        endpoints = "bench/endpoints.workers.yml"
+    shutil.rmtree(ROOT / "var" / f"bench-{name}", ignore_errors=True)  # a fresh tracker store each run
+    stack = Stack(ROOT / "var" / f"bench-{name}", model=model, env=env, endpoints=endpoints)
     stack.start()
     try:
         url = f"{stack.url}/webhooks/rest/webhook"
@@ -176,9 +202,12 @@ def measure(name, model, quick):
         result["capacity"] = capacity(url, 4 if quick else 8, mix=True)
         result["capacity_faq"] = capacity(url, 4 if quick else 8, mix=False)
         result["peak_memory_mb"] = peak_memory_mb(stack.processes["rasa"].pid)
+        result["workers"] = workers
         return result
     finally:
         stack.stop()
+        if redis:
+            redis.stop()
 
 
 def stock_model():
@@ -215,12 +244,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="shorter runs")
     parser.add_argument("--no-stock", action="store_true", help="skip the stock reference")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="Rasa server workers, for both configurations (default 2: one per core here; "
+                             "more than 1 starts Redis for the lock store)")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from tests.servers import newest_model
-    results = {"ours": measure("ours", newest_model(), args.quick)}
+    results = {"ours": measure("ours", newest_model(), args.quick, args.workers)}
     if not args.no_stock:
-        results["stock"] = measure("stock", stock_model(), args.quick)
+        results["stock"] = measure("stock", stock_model(), args.quick, args.workers)
     (ROOT / "results").mkdir(exist_ok=True)
     (ROOT / "results" / "bench.json").write_text(json.dumps(results, indent=2))
     plot(results, ROOT / "results" / "bench.png")
@@ -246,7 +278,8 @@ def main():
         elif len(values) == 2 and all(isinstance(v, (int, float)) and v for v in values):
             line += f"{values[1] / values[0]:12.2f}" if "capacity" not in label else f"{values[0] / values[1]:12.2f}"
         print(line)
-    print("\nratio = stock / ours for times and memory, ours / stock for capacity (higher is better for us)")
+    print(f"\nRasa server workers: {args.workers}" + (" (lock store in Redis)" if args.workers > 1 else ""))
+    print("ratio = stock / ours for times and memory, ours / stock for capacity (higher is better for us)")
     print("figures: results/bench.json, plot: results/bench.png")
 
 

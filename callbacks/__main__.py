@@ -61,11 +61,14 @@ def main(argv=None) -> int:
     elif args.command == "purge":
         days = args.days if args.days is not None else int(clinic.extra.get("retention_days", 30))
         print(f"{store.purge(days)} request(s) older than {days} days deleted")
-        if transcripts.tracker_db_url():
-            conversations = transcripts.TranscriptStore()
-            erased = transcripts.forget_due(store, conversations)
-            print(f"{conversations.purge(days)} conversation(s) idle for over {days} days erased, "
-                  f"{erased} erased on request")
+        if not transcripts.tracker_db_url():
+            print("conversations NOT purged: no tracker store found (set TRACKER_DB, or the POSTGRES_* "
+                  "variables of endpoints.prod.yml)", file=sys.stderr)
+            return 1
+        conversations = transcripts.TranscriptStore()
+        erased = transcripts.forget_due(store, conversations)
+        print(f"{conversations.purge(days)} conversation(s) idle for over {days} days erased, "
+              f"{erased} erased on request")
     elif args.command == "deliver":
         print(notify.deliver_pending(store))
     elif args.command == "delete":

@@ -4,11 +4,13 @@ asks ("delete my details") and once a conversation has been idle for the retenti
 A patient types their name and phone number into the call-back form, so the transcript holds
 them too, and the promise "we delete them after N days" has to cover it. Only whole, idle
 conversations are erased, never part of one: Rasa appends to a conversation by counting the
-events it has stored, so a conversation erased while a message is being handled would be
-written back in full. Hence the wait (FORGET_IDLE_SECONDS, default 30) before a requested erase.
+events it has stored, so a conversation erased while a message is being handled is written
+back in full. Hence the wait (FORGET_IDLE_SECONDS, default 30, counted from the request as well
+as from the last saved event) and the check on the next pass (`forget_due`).
 """
 import os
 import time
+from datetime import timezone
 from typing import Optional
 from urllib.parse import quote_plus
 
@@ -29,6 +31,8 @@ def tracker_db_url() -> Optional[str]:
                 f"{os.environ.get('POSTGRES_PORT', '5432')}/{os.environ.get('POSTGRES_DB', 'rasa')}")
     if os.environ.get("TRACKER_DB"):  # endpoints.yml: a SQLite file
         return f"sqlite:///{os.path.abspath(os.environ['TRACKER_DB'])}"
+    if os.path.exists("var/tracker.db"):  # `make run`'s default, for the staff command run by hand
+        return f"sqlite:///{os.path.abspath('var/tracker.db')}"
     return None
 
 
@@ -59,6 +63,14 @@ class TranscriptStore:
         with self.engine.connect() as connection:
             return connection.scalar(select(func.max(events.c.timestamp)).where(events.c.sender_id == sender_id))
 
+    def has_events_before(self, sender_id: str, timestamp: float) -> bool:
+        events = self.events()
+        if events is None:
+            return False
+        with self.engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(events).where(
+                (events.c.sender_id == sender_id) & (events.c.timestamp <= timestamp))) > 0
+
     def erase(self, sender_id: str) -> int:
         """Every event of one conversation; returns how many."""
         events = self.events()
@@ -82,14 +94,21 @@ class TranscriptStore:
 
 
 def forget_due(requests: CallbackStore, transcripts: TranscriptStore) -> int:
-    """Erase the conversations whose patients asked, once each has been idle a little while."""
+    """Erase the conversations whose patients asked, once each has been idle a little while.
+
+    A request is kept until a later pass finds nothing of the conversation from before it was
+    made: if Rasa wrote the conversation back (a message was being handled at the moment of the
+    erase), the next pass erases it again. A new conversation begun afterwards is left alone."""
     erased = 0
     now = time.time()
     for request in requests.forget_requests():
-        last = transcripts.last_activity(request.sender_id)
-        if last is not None and now - last < idle_seconds():
-            continue  # still talking (or the turn that asked is still being saved): next time
+        asked = request.requested_at.replace(tzinfo=timezone.utc).timestamp()
+        if not transcripts.has_events_before(request.sender_id, asked):
+            requests.forgotten(request.id)  # done: nothing from before the request is left
+            continue
+        last = max(transcripts.last_activity(request.sender_id) or 0.0, asked)
+        if now - last < idle_seconds():
+            continue  # still talking, or the turn that asked is still being saved: next time
         transcripts.erase(request.sender_id)
-        requests.forgotten(request.id)
         erased += 1
     return erased

@@ -1,8 +1,8 @@
 """Rasa's socket.io channel (the website widget) with the same guards as the REST channel.
 
-Stock `SocketIOInput` passes any message through: no length cap, no per-sender limit, any JSON type
-as the text. This one cuts long messages, answers non-text politely, and rate-limits each
-conversation (RATE_LIMIT_PER_MINUTE, shared through Redis in production like the other channels).
+Stock `SocketIOInput` passes any message through: no length cap, no per-sender limit, and a
+number or object as the text only raises an error in the log. This one cuts long messages,
+answers non-text politely, ignores events of the wrong shape, and rate-limits each conversation (RATE_LIMIT_PER_MINUTE, shared through Redis in production like the other channels).
 """
 import logging
 from typing import Any, Awaitable, Callable, Text
@@ -37,10 +37,25 @@ class PatientSocketIOInput(SocketIOInput):
             if not limiter.allow("socketio", sender):
                 await message.output_channel.send_text_message(sender, SLOW_DOWN)
                 return
-            if not isinstance(message.text, str):
-                await message.output_channel.send_text_message(sender, NOT_TEXT)
-                return
-            message.text = clean_text(message.text)
+            message.text = clean_text(message.text or "")
             await on_new_message(message)
 
-        return super().blueprint(guarded)
+        blueprint = super().blueprint(guarded)
+        # Rasa's own handler builds a UserMessage (which calls .strip() on the text) before any
+        # hook of ours runs, so a number or object as the message only raised an error in the
+        # log. Check the event's shape first, then hand it to Rasa's handler.
+        handlers = self.sio.handlers[self.namespace or "/"]
+        rasa_handler = handlers[self.user_message_evt]
+
+        async def checked(sid: Text, data: Any = None) -> None:
+            if not isinstance(data, dict):
+                return  # not something the widget sends
+            if not isinstance(data.get("message", ""), str):
+                room = data.get("session_id") if self.session_persistence else sid
+                if isinstance(room, str) and 0 < len(room) <= MAX_SENDER_CHARS:
+                    await self.sio.emit(self.bot_message_evt, {"text": NOT_TEXT}, room=room)
+                return
+            await rasa_handler(sid, data)
+
+        handlers[self.user_message_evt] = checked
+        return blueprint

@@ -120,8 +120,11 @@ def test_socketio_long_messages_are_cut_and_a_flood_is_slowed_down(stack):
     client, replies, say = socketio_session(stack)
     try:
         say("x" * 50_000)
-        assert wait_for_reply(replies, "")  # a 50 KB message gets a polite answer, not silence
+        assert wait_for_reply(replies, "Sorry"), replies  # a 50 KB message gets a polite answer
         assert all("Traceback" not in r and "Error" not in r for r in replies)
+        say(12)
+        say({"text": "hi"})
+        assert wait_for_reply(replies, "I can only read text"), replies
         say("is it safe?")
         assert wait_for_reply(replies, "sterile"), replies
         for _ in range(40):  # one at a time: engine.io itself refuses a payload of 40 batched packets

@@ -160,6 +160,7 @@ def test_after_hours_promise_is_computed():
 def test_delete_my_details(smtp, tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
     run(callback.ActionSubmitCallback(), tracker(FILLED))
+    callback.wait_for_deliveries()
     [msg], _ = run(callback.ActionDeleteMyData(), tracker())
     assert "deleted" in msg["text"] and CallbackStore().list(None) == []
     assert "conversation will be erased" in msg["text"]
@@ -167,6 +168,7 @@ def test_delete_my_details(smtp, tmp_path, monkeypatch):
     monkeypatch.delenv("TRACKER_DB")
     monkeypatch.delenv("POSTGRES_HOST", raising=False)
     monkeypatch.delenv("TRACKER_DB_URL", raising=False)
+    monkeypatch.chdir(tmp_path)  # and no var/tracker.db to fall back on
     [msg], _ = run(callback.ActionDeleteMyData(), tracker())
     assert "don't have any" in msg["text"] and "erased" not in msg["text"]  # no promise it can't keep
 

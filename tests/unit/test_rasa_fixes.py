@@ -53,6 +53,10 @@ def test_compiled_check_agrees_with_rasas_check(name):
 
 def test_the_fix_is_what_rasa_runs_once_our_model_loads():
     assert RemoteAction._validate_action_result is _validate_action_result
+    # and our model does load the `components` package (which applies the fixes)
+    import yaml
+    pipeline = yaml.safe_load(open("config.yml"))["pipeline"]
+    assert any(str(step["name"]).startswith("components.") for step in pipeline)
 
 
 def run_remote_action(reply):

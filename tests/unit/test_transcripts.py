@@ -52,11 +52,27 @@ def test_delete_my_details_erases_that_conversation_once_idle(rasa_store, tmp_pa
     requests.request_forget("asked")
     assert transcripts.forget_due(requests, conversations) == 0
     assert len(stored(rasa_store, "asked")) == 1
-    monkeypatch.setenv("FORGET_IDLE_SECONDS", "1")
+    monkeypatch.setenv("FORGET_IDLE_SECONDS", "0")
     assert transcripts.forget_due(requests, conversations) == 1
     assert stored(rasa_store, "asked") == []
     assert len(stored(rasa_store, "other")) == 1
+    assert transcripts.forget_due(requests, conversations) == 0  # next pass: nothing left, so done
     assert requests.forget_requests() == []  # the request itself is not kept either
+
+
+def test_a_conversation_written_back_during_the_erase_is_erased_again(rasa_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("FORGET_IDLE_SECONDS", "0")
+    requests = CallbackStore(f"sqlite:///{tmp_path / 'callbacks.db'}")
+    conversations = transcripts.TranscriptStore(f"sqlite:///{tmp_path / 'tracker.db'}")
+    save(rasa_store, "asked", 60)
+    requests.request_forget("asked")
+    assert transcripts.forget_due(requests, conversations) == 1
+    save(rasa_store, "asked", 60)  # Rasa saving a turn it was handling: the whole conversation again
+    assert transcripts.forget_due(requests, conversations) == 1
+    assert stored(rasa_store, "asked") == []
+    save(rasa_store, "asked", -1)  # the patient starts afresh later: not erased
+    assert transcripts.forget_due(requests, conversations) == 0
+    assert len(stored(rasa_store, "asked")) == 1 and requests.forget_requests() == []
 
 
 def test_nothing_to_erase_before_the_first_conversation(tmp_path):
@@ -64,7 +80,8 @@ def test_nothing_to_erase_before_the_first_conversation(tmp_path):
     assert conversations.purge(30) == 0 and conversations.erase("anyone") == 0
 
 
-def test_the_tracker_store_is_found_from_the_servers_own_settings(monkeypatch):
+def test_the_tracker_store_is_found_from_the_servers_own_settings(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no var/tracker.db here
     for name in ("TRACKER_DB_URL", "POSTGRES_HOST", "TRACKER_DB"):
         monkeypatch.delenv(name, raising=False)
     assert transcripts.tracker_db_url() is None

@@ -5,6 +5,7 @@ number or object as the text only raises an error in the log. This one cuts long
 answers non-text politely, ignores events of the wrong shape, and rate-limits each conversation (RATE_LIMIT_PER_MINUTE, shared through Redis in production like the other channels).
 """
 import logging
+import time
 from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -28,6 +29,7 @@ class PatientSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         limiter = RateLimiter()
+        told = set()  # (conversation, minute) already asked to slow down: say it once, not per message
 
         async def guarded(message: UserMessage) -> None:
             sender = str(message.sender_id or "")
@@ -35,7 +37,12 @@ class PatientSocketIOInput(SocketIOInput):
                 logger.warning("socket.io message refused: session id over %d characters", MAX_SENDER_CHARS)
                 return
             if not limiter.allow("socketio", sender):
-                await message.output_channel.send_text_message(sender, SLOW_DOWN)
+                minute = int(time.time() // 60)
+                if (sender, minute) not in told:
+                    if len(told) > 10_000:
+                        told.clear()
+                    told.add((sender, minute))
+                    await message.output_channel.send_text_message(sender, SLOW_DOWN)
                 return
             message.text = clean_text(message.text or "")
             await on_new_message(message)

@@ -302,10 +302,11 @@ class ActionDeleteMyData(Action):
     def run(self, dispatcher, tracker, domain) -> List[Dict]:
         clinic = config.load()
         try:
-            removed = store().delete_for_sender(tracker.sender_id)
+            db = store()
+            removed = db.delete_for_sender(tracker.sender_id)
             erase = transcripts.tracker_db_url() is not None
             if erase:
-                store().request_forget(tracker.sender_id)
+                db.request_forget(tracker.sender_id)
         except Exception as error:
             logger.error("delete request failed: %s", type(error).__name__)
             dispatcher.utter_message(text=f"Sorry, I couldn't do that just now. Please call us at {clinic.phone}.")

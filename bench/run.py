@@ -32,7 +32,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.servers import Stack  # noqa: E402
+from tests.servers import Stack, newest_model  # noqa: E402
 
 FAQ = ["is this acupuncture?", "will I be sore after?", "whats the twitch thing", "can ims help my sciatica",
        "does it hurt alot", "how many sessions will i need", "is dry needling safe", "what happens at the first visit",
@@ -249,7 +249,6 @@ def main():
                              "more than 1 starts Redis for the lock store)")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from tests.servers import newest_model
     results = {"ours": measure("ours", newest_model(), args.quick, args.workers)}
     if not args.no_stock:
         results["stock"] = measure("stock", stock_model(), args.quick, args.workers)

@@ -84,9 +84,7 @@ SENDERS = {"email": send_email, "webhook": post_webhook}
 def deliver_pending(store: CallbackStore, only_request_id: Optional[int] = None) -> Dict[str, int]:
     """Try every pending notification once; failures stay pending for the next run."""
     counts = {"sent": 0, "failed": 0}
-    for note in store.pending_notifications():
-        if only_request_id is not None and note.request_id != only_request_id:
-            continue
+    for note in store.pending_notifications(request_id=only_request_id):
         if not store.claim(note.id):  # another action server is sending this one
             continue
         try:

@@ -66,6 +66,15 @@ class Notification(Base):
     request = relationship("CallbackRequest", back_populates="notifications")
 
 
+STALE_CLAIM = timedelta(minutes=10)  # a send claimed this long ago by a server that died is retried
+
+
+def _claimable(now: datetime):
+    """Notifications waiting to be sent: pending, or claimed by a server that never finished."""
+    return (Notification.status == "pending") | (
+        (Notification.status == "sending") & (Notification.updated_at < now - STALE_CLAIM))
+
+
 class ForgetRequest(Base):
     """A patient asked to delete their details: their conversation transcript is erased shortly
     (callbacks/transcripts.py), then this row goes too."""
@@ -148,29 +157,27 @@ class CallbackStore:
         return len(rows)
 
     # -- outbox -------------------------------------------------------------------------------
-    def pending_notifications(self, limit: int = 50) -> List[Notification]:
+    def pending_notifications(self, limit: int = 50, request_id: Optional[int] = None) -> List[Notification]:
         with self.sessions() as session:
-            stale = utcnow() - timedelta(minutes=10)
-            query = (select(Notification)
-                     .where((Notification.status == "pending")
-                            | ((Notification.status == "sending") & (Notification.updated_at < stale)))
-                     .order_by(Notification.id).limit(limit))
+            query = select(Notification).where(_claimable(utcnow()))
+            if request_id is not None:
+                query = query.where(Notification.request_id == request_id)
+            query = query.order_by(Notification.id).limit(limit)
             notes = list(session.scalars(query))
             for note in notes:
                 _ = note.request  # load while the session is open
             return notes
 
-    def claim(self, notification_id: int, stale_after: timedelta = timedelta(minutes=10)) -> bool:
+    def claim(self, notification_id: int) -> bool:
         """Take one pending notification for sending. Atomic (one conditional UPDATE), so when several
         action servers retry the outbox at once only one of them sends each email. A claim left by a
-        server that died mid-send is taken over after `stale_after`."""
+        server that died mid-send is taken over after STALE_CLAIM."""
         now = utcnow()
         with self.sessions() as session:
             result = session.execute(
                 update(Notification)
                 .where(Notification.id == notification_id)
-                .where((Notification.status == "pending")
-                       | ((Notification.status == "sending") & (Notification.updated_at < now - stale_after)))
+                .where(_claimable(now))
                 .values(status="sending", updated_at=now))
             session.commit()
             return result.rowcount == 1

@@ -25,16 +25,18 @@ class RateLimiter:
         self.lock = threading.Lock()
 
     def allow(self, channel: str, sender: str) -> bool:
+        return self.per_minute <= 0 or self.count(channel, sender) <= self.per_minute
+
+    def count(self, channel: str, sender: str) -> int:
+        """Count this message: the sender's messages this minute, this one included (0 when off)."""
         if self.per_minute <= 0:
-            return True
+            return 0
         minute = int(time.time() // 60)
         key = f"rate:{channel}:{sender}:{minute}"
         if self.redis is not None:
             try:
-                count = self.redis.incr(key)
-                if count == 1:
-                    self.redis.expire(key, 120)
-                return count <= self.per_minute
+                count, _ = self.redis.pipeline().incr(key).expire(key, 120).execute()  # one round trip
+                return count
             except Exception:
                 pass  # Redis unreachable: fall back to this process's own count
         with self.lock:
@@ -42,4 +44,4 @@ class RateLimiter:
                 for old in [k for k in self.counts if not k.endswith(f":{minute}")]:
                     del self.counts[old]
             self.counts[key] += 1
-            return self.counts[key] <= self.per_minute
+            return self.counts[key]

@@ -14,15 +14,16 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
-
-from channels.rate_limit import RateLimiter
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from channels.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = int(os.environ.get("REST_MAX_BODY_BYTES", 64 * 1024))
 MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", 2000))
+MAX_SENDER_CHARS = 128
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -59,8 +60,8 @@ class PatientRestInput(RestInput):
             if not isinstance(body, dict):
                 return error(400, 'body must be a JSON object: {"sender": "...", "message": "..."}')
             sender, text = body.get("sender"), body.get("message")
-            if not isinstance(sender, str) or not 0 < len(sender) <= 128:
-                return error(400, "sender must be a string of 1 to 128 characters")
+            if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
+                return error(400, f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters")
             if not isinstance(text, str):
                 return error(400, "message must be a string")
             if not limiter.allow("rest", sender):

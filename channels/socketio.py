@@ -5,7 +5,6 @@ number or object as the text only raises an error in the log. This one cuts long
 answers non-text politely, ignores events of the wrong shape, and rate-limits each conversation (RATE_LIMIT_PER_MINUTE, shared through Redis in production like the other channels).
 """
 import logging
-import time
 from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -13,11 +12,10 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from channels.rate_limit import RateLimiter
-from channels.rest import clean_text
+from channels.rest import MAX_SENDER_CHARS, clean_text
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_CHARS = 128
 SLOW_DOWN = "You're sending messages faster than I can answer. Please wait a minute, then try again."
 NOT_TEXT = "Sorry, I can only read text messages. Please type your question."
 
@@ -29,19 +27,15 @@ class PatientSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         limiter = RateLimiter()
-        told = set()  # (conversation, minute) already asked to slow down: say it once, not per message
 
         async def guarded(message: UserMessage) -> None:
             sender = str(message.sender_id or "")
             if len(sender) > MAX_SENDER_CHARS:
                 logger.warning("socket.io message refused: session id over %d characters", MAX_SENDER_CHARS)
                 return
-            if not limiter.allow("socketio", sender):
-                minute = int(time.time() // 60)
-                if (sender, minute) not in told:
-                    if len(told) > 10_000:
-                        told.clear()
-                    told.add((sender, minute))
+            count = limiter.count("socketio", sender)
+            if 0 < limiter.per_minute < count:
+                if count == limiter.per_minute + 1:  # say it once a minute, not for every message
                     await message.output_channel.send_text_message(sender, SLOW_DOWN)
                 return
             message.text = clean_text(message.text or "")

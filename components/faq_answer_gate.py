@@ -39,6 +39,8 @@ class SecondOpinion:
 
     def __init__(self, vectorizers: Dict[str, TfidfVectorizer], model: LogisticRegression, faq: str):
         self.vectorizers, self.model, self.faq = vectorizers, model, faq
+        classes = [str(c) for c in model.classes_]
+        self.faq_index = classes.index(faq) if faq in classes else None  # once, not per message
 
     @classmethod
     def fit(cls, texts: List[str], labels: List[str], faq: str, seed: int) -> "SecondOpinion":
@@ -51,8 +53,9 @@ class SecondOpinion:
 
     def faq_probability(self, text: str) -> float:
         features = hstack([v.transform([text]) for v in self.vectorizers.values()]).tocsr()
-        classes = list(self.model.classes_)
-        return float(self.model.predict_proba(features)[0][classes.index(self.faq)]) if self.faq in classes else 1.0
+        if self.faq_index is None:
+            return 1.0
+        return float(self.model.predict_proba(features)[0][self.faq_index])
 
     def save(self, directory: Path) -> None:
         meta = {"faq": self.faq, "classes": [str(c) for c in self.model.classes_], "vocabularies": {}}

@@ -9,7 +9,7 @@ schema, with the same error, as before.
 import functools
 from typing import Any, Dict
 
-from jsonschema import ValidationError, exceptions, validators
+from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
@@ -37,5 +37,3 @@ def _validate_action_result(self, result: Dict[str, Any]) -> bool:
 def apply() -> None:
     RemoteAction._validate_action_result = _validate_action_result
 
-
-__all__ = ["apply", "ValidationError"]

@@ -37,5 +37,5 @@ class ActionRequestHuman(Action):
         else:
             text = f"{hours.open_status(clinic)} I can ask our front desk to call you back."
         # the call-back form follows (data/rules_callback.yml); it asks no health questions
-        dispatcher.utter_message(text=text + " I just need a few details (type 'cancel' to stop).")
+        dispatcher.utter_message(text=text + " I just need a few details (type 'never mind' to stop).")
         return []

@@ -32,6 +32,11 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard compo
 
 .PHONY: setup train run test eval validate unit stories heldout bench audit clean
 
+# Parts with make rules of their own (mk/*.mk: the staff console, NLU evaluation) add their
+# test targets to EXTRA_TESTS, which `make test` runs after the assistant's own tests.
+EXTRA_TESTS :=
+-include mk/*.mk
+
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it)"; exit 1; }
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
@@ -75,6 +80,7 @@ heldout: train
 
 test: setup validate unit train stories heldout
 	$(PY) -m pytest -q tests/integration tests/production
+	@$(if $(EXTRA_TESTS),$(MAKE) --no-print-directory $(EXTRA_TESTS))
 
 eval: train
 	$(RASA) test nlu --nlu tests/heldout/nlu_heldout.yml --out results/nlu

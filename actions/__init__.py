@@ -2,7 +2,6 @@
 
     faq.py          answers from the FAQ, with a next step
     clinic_info.py  greeting, hours, location, contact, fees (from clinic.yml)
-    safety.py       emergency and crisis replies
     fallback.py     "did you mean" and out-of-scope replies
     handoff.py      booking link and talking to a person
 """

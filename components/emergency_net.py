@@ -1,8 +1,9 @@
 """The deterministic safety net: red-flag messages become `emergency`, whatever the model said.
 
 Runs last in the NLU pipeline, so it also overrides `nlu_fallback` and FAQ answers. The kind
-of emergency (medical -> 911, crisis -> 988) travels in the parse result under `emergency`
-for the action that replies.
+of emergency (medical -> 911, crisis -> 988, unclear -> both) travels in the parse result as
+the entity `emergency_kind`, which fills the slot that picks the variation of `utter_emergency`:
+the reply is a plain response, sent by the Rasa server itself, with no action server involved.
 """
 from typing import Any, Dict, List, Text
 
@@ -15,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from clinic import red_flags
 
 EMERGENCY = "emergency"
+KIND_ENTITY = "emergency_kind"
 
 
 @DefaultV1Recipe.register(
@@ -35,10 +37,21 @@ class EmergencyNet(GraphComponent):
         for message in messages:
             kind = red_flags.classify(message.get("text") or "")
             if kind is None:
+                if (message.get("intent") or {}).get("name") == EMERGENCY:
+                    mark_kind(message, "unclear")  # the model alone: give both numbers
                 continue
             intent = {"name": EMERGENCY, "confidence": 1.0}
             others = [i for i in message.get("intent_ranking") or [] if i.get("name") != EMERGENCY]
             message.set("intent", intent, add_to_output=True)
             message.set("intent_ranking", [dict(intent)] + others, add_to_output=True)
             message.set(EMERGENCY, {"kind": kind, "source": "red_flags"}, add_to_output=True)
+            mark_kind(message, kind)
         return messages
+
+
+def mark_kind(message: Message, kind: str) -> None:
+    """The entity that fills the `emergency_kind` slot (domain.yml), replacing any earlier mark."""
+    entities = [e for e in message.get("entities") or [] if e.get("entity") != KIND_ENTITY]
+    entities.append({"entity": KIND_ENTITY, "value": kind, "start": 0, "end": 0,
+                     "confidence": 1.0, "extractor": "EmergencyNet"})
+    message.set("entities", entities, add_to_output=True)

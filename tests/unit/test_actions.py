@@ -6,7 +6,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clinic_info, fallback, handoff, safety
+from actions import clinic_info, fallback, handoff
 from clinic import hours
 
 CLINIC = {
@@ -80,30 +80,6 @@ def test_request_human_after_hours_says_when_we_open(monkeypatch):
     monkeypatch.setattr(hours, "open_status", lambda clinic, now=None: "We're closed right now and open again tomorrow at 8:00 am.")
     [msg], _ = run(handoff.ActionRequestHuman(), tracker("person", "request_human"))
     assert "closed" in msg["text"] and "tomorrow at 8:00 am" in msg["text"]
-
-
-@pytest.mark.parametrize("text,kind,expect,absent", [
-    ("had ims and now i cant breathe", "medical", "911", "988"),
-    ("i want to kill myself", "crisis", "988", None),
-])
-def test_emergency_reply_by_kind(text, kind, expect, absent):
-    trk = tracker(text, "emergency", {"emergency": {"kind": kind}})
-    [msg], _ = run(safety.ActionEmergency(), trk)
-    assert expect in msg["text"]
-    if absent:
-        assert absent not in msg["text"]
-    assert "normal" not in msg["text"].replace("not normal", "")
-    assert not msg.get("buttons")
-
-
-def test_emergency_predicted_by_the_model_alone_still_gives_both_numbers():
-    [msg], _ = run(safety.ActionEmergency(), tracker("something feels very wrong", "emergency"))
-    assert "911" in msg["text"] and "988" in msg["text"]
-
-
-def test_emergency_reply_reads_the_text_when_unmarked():
-    [msg], _ = run(safety.ActionEmergency(), tracker("thinking about ending my life", "emergency"))
-    assert "988" in msg["text"]
 
 
 def fallback_tracker(text, previous_intent=None):

@@ -1,0 +1,75 @@
+"""Clean measurement: no held-out or real-world text may also be a training example.
+
+Texts are compared normalised (lower case, punctuation dropped, whitespace collapsed), so
+"Is this acupuncture?" in a test set and "is this acupuncture" in data/ count as the same.
+"""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def normalise(text: str) -> str:
+    text = str(text).lower().replace("\u2019", "'")
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def nlu_examples(path: Path):
+    """Texts of an NLU file (Rasa's `nlu:` blocks: '- text' lines, entity markup stripped)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for block in data.get("nlu") or []:
+        examples = block.get("examples") or ""
+        for line in examples.splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                text = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}",
+                              lambda m: m.group(1) or m.group(2) or "", line[2:])
+                yield text.strip()
+
+
+def training_texts():
+    texts = {}
+    for path in sorted((ROOT / "data").glob("*.yml")):
+        for text in nlu_examples(path):
+            texts.setdefault(normalise(text), f"{path.name}: {text}")
+    return texts
+
+
+def evaluation_texts():
+    """(where, text) for every held-out and real-world message."""
+    heldout = ROOT / "tests" / "heldout"
+    for text in nlu_examples(heldout / "nlu_heldout.yml"):
+        yield "heldout/nlu_heldout.yml", text
+    flags = yaml.safe_load((heldout / "red_flags.yml").read_text(encoding="utf-8")) or {}
+    for group, items in flags.items():
+        for text in items or []:
+            yield f"heldout/red_flags.yml:{group}", text
+    for path in sorted((ROOT / "tests" / "realworld").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        items = data.get("items", data) if isinstance(data, dict) else data
+        for item in items or []:
+            if isinstance(item, dict) and item.get("text"):
+                yield f"realworld/{path.name}", item["text"]
+
+
+TRAINING = training_texts()
+
+
+def test_training_data_is_found():
+    assert len(TRAINING) > 500
+
+
+def test_no_evaluation_text_is_a_training_example():
+    leaks = [f"{where}: {text!r} == {TRAINING[normalise(text)]!r}"
+             for where, text in evaluation_texts() if normalise(text) in TRAINING]
+    assert not leaks, f"{len(leaks)} evaluation texts are also training examples:\n" + "\n".join(leaks)
+
+
+@pytest.mark.parametrize("a,b", [("Is this acupuncture?", "is this  acupuncture"),
+                                 ("can i go to the gym after IMS!!", "Can I go to the gym, after ims")])
+def test_normalisation_ignores_case_punctuation_and_spacing(a, b):
+    assert normalise(a) == normalise(b)

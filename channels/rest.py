@@ -5,11 +5,10 @@ type through as the sender and logs the patient's text when something fails. Thi
 malformed requests with a clear 4xx, caps the size of what it reads and never echoes the text.
 Same URL as the stock channel: /webhooks/rest/webhook.
 """
+import json
 import logging
 import os
-import re
-from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Awaitable, Callable, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -17,19 +16,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import edge, safety_net
 from channels.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = int(os.environ.get("REST_MAX_BODY_BYTES", 64 * 1024))
-MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", 2000))
-MAX_SENDER_CHARS = 128
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str) -> str:
-    """Drop control characters and cut very long messages to what a patient would write."""
-    return _CONTROL.sub(" ", text)[:MAX_MESSAGE_CHARS].strip()
+EMPTY_REPLY = "Your message was empty. What would you like to know about dry needling (IMS)?"
 
 
 def error(status: int, message: str) -> HTTPResponse:
@@ -54,30 +47,28 @@ class PatientRestInput(RestInput):
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return error(413, f"request body over {MAX_BODY_BYTES} bytes")
             try:
-                body = request.json
-            except Exception:
+                body = json.loads(request.body or b"")
+            except (ValueError, RecursionError):
                 return error(400, "body must be JSON")
             if not isinstance(body, dict):
                 return error(400, 'body must be a JSON object: {"sender": "...", "message": "..."}')
             sender, text = body.get("sender"), body.get("message")
-            if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
-                return error(400, f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters")
+            problem = edge.sender_problem(sender)
+            if problem:
+                return error(400, problem)
             if not isinstance(text, str):
                 return error(400, "message must be a string")
             if not limiter.allow("rest", sender):
                 return error(429, "too many messages from this sender, please wait a minute")
-            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            text = edge.patient_text(text)
+            if not text:
+                return response.json([{"text": EMPTY_REPLY}])
 
             collector = CollectingOutputChannel()
-            try:
-                await on_new_message(UserMessage(
-                    clean_text(text), collector, sender, input_channel=self.name(), metadata=metadata))
-            except CancelledError:
-                logger.error("REST message timed out (sender hash %s)", hash(sender))
-                return error(503, "the assistant is busy, please try again")
-            except Exception as exc:  # never show a patient a stack trace, never log their text
-                logger.error("REST message failed: %s", type(exc).__name__)
-                return error(500, "something went wrong on our side, please try again")
-            return response.json(collector.messages)
+            message = UserMessage(text, collector, sender, input_channel=self.name(),
+                                  metadata=edge.clean_metadata(body.get("metadata")))
+            replies = await safety_net.answer(lambda: on_new_message(message), lambda: collector.messages,
+                                              text, self.name())
+            return response.json(replies)
 
         return webhook

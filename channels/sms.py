@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from channels import edge, safety_net
 from channels.rate_limit import RateLimiter
 from channels.sms_optout import OptOutList
 from clinic import config
@@ -103,6 +104,22 @@ class TwilioSmsInput(InputChannel):
         if not auth_token or not webhook_url:
             logger.warning("SMS channel: TWILIO_AUTH_TOKEN or TWILIO_WEBHOOK_URL missing; every request is refused")
 
+    @staticmethod
+    def remember(change: Callable[[str], None], sender_id: str) -> None:
+        """Record STOP / START; with the database down Twilio's own opt-out list still applies."""
+        try:
+            change(sender_id)
+        except Exception as error:
+            logger.error("SMS opt-out list not updated: %s", type(error).__name__)
+
+    def opted_out(self, sender_id: str) -> bool:
+        """Unknown when the database is down: answer anyway (Twilio itself blocks texts after STOP)."""
+        try:
+            return self.optouts.is_opted_out(sender_id)
+        except Exception as error:
+            logger.warning("SMS opt-out list unreachable: %s", type(error).__name__)
+            return False
+
     def signed(self, request: Request, params: Dict[str, str]) -> bool:
         if not self.validator or not self.webhook_url:
             return False
@@ -115,7 +132,11 @@ class TwilioSmsInput(InputChannel):
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.tracker_store is None:
             return None
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        try:
+            tracker = await agent.tracker_store.retrieve(sender_id)
+        except Exception as error:  # tracker store down: read "2" as text rather than fail
+            logger.warning("SMS option lookup failed: %s", type(error).__name__)
+            return None
         if tracker is None:
             return None
         last_bot = next((e for e in reversed(tracker.events) if isinstance(e, BotUttered)), None)
@@ -149,14 +170,15 @@ class TwilioSmsInput(InputChannel):
             keyword = body.upper().strip(" .!")
 
             if keyword in STOP_WORDS:
-                self.optouts.opt_out(sender_id)
+                self.remember(self.optouts.opt_out, sender_id)
                 return twiml(f"You're unsubscribed from {clinic.short_name} messages and won't get more. "
                              "Reply START to resubscribe.")
-            if keyword in START_WORDS or (keyword == "YES" and self.optouts.is_opted_out(sender_id)):
-                self.optouts.opt_in(sender_id)
+            opted_out = self.opted_out(sender_id)
+            if keyword in START_WORDS or (keyword == "YES" and opted_out):
+                self.remember(self.optouts.opt_in, sender_id)
                 return twiml(f"You're resubscribed to {clinic.short_name}. Ask me about dry needling (IMS) "
                              "any time. Reply HELP for help, STOP to opt out.")
-            if self.optouts.is_opted_out(sender_id):
+            if opted_out:
                 return twiml(None)  # opted out: say nothing
             if keyword in HELP_WORDS:
                 return twiml(f"{clinic.name} assistant: general info about dry needling (IMS), booking and "
@@ -164,16 +186,15 @@ class TwilioSmsInput(InputChannel):
                              "Reply STOP to opt out.")
             if not self.limiter.allow("sms", sender_id):
                 return twiml(None)  # a flood: answer nothing rather than run up SMS charges
+            body = edge.patient_text(body[: self.max_chars])
             if not body:
                 return twiml("Your message was empty. What would you like to know about dry needling (IMS)?")
 
-            text = await self.numbered_choice(request, sender_id, body) or body[: self.max_chars]
+            text = await self.numbered_choice(request, sender_id, body) or body
             collector = CollectingOutputChannel()
-            try:
-                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name()))
-            except Exception as exc:  # the patient never sees a stack trace
-                logger.error("SMS message failed: %s", type(exc).__name__)
-                return twiml(f"Sorry, something went wrong on our side. Please call us at {clinic.phone}.")
-            return twiml(render(collector.messages))
+            message = UserMessage(text, collector, sender_id, input_channel=self.name())
+            replies = await safety_net.answer(lambda: on_new_message(message), lambda: collector.messages,
+                                              text, self.name())
+            return twiml(render(replies))
 
         return sms

@@ -2,4 +2,7 @@
 
 Importing this package (Rasa does, whenever it loads one of our models) also applies rasa_fixes.
 """
-import rasa_fixes  # noqa: F401
+import rasa_fixes
+
+rasa_fixes.apply_safety()
+rasa_fixes.apply_speed()

@@ -1,0 +1,289 @@
+"""Facts from Rasa's tracker store (`events`), kept in the console's own tables.
+
+Reading a million events on every page view would be far too slow, so a background pass reads the
+events added since the last pass (by id, which only grows) and keeps one row per conversation and
+one per patient message. Conversations erased from the tracker store ("delete my details",
+retention purge) are erased here too on the next reconcile pass.
+
+Text typed while the call-back form is active (the form's active_loop is set, or a slot is being
+requested) is never copied: those messages are stored with outcome "form" and no text.
+"""
+import json
+import logging
+import os
+import re
+import smtplib
+import threading
+import time
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from typing import Dict, List, Optional
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from console import config
+from console.db import Databases, conversations, events, ingest_state, messages
+
+logger = logging.getLogger("console.ingest")
+BATCH = 20000
+ACTION_FLAGS = {"action_book_online": "booking", "action_submit_callback": "callback",
+                "action_fallback": "fallback", "action_out_of_scope": "out_of_scope",
+                "utter_emergency": "emergency"}
+FLAG_OF_OUTCOME = {"faq": "faq", "fallback": "fallback", "oos": "out_of_scope", "emergency": "emergency"}
+STOPWORDS = set("""a an the is are was were be been am i me my you your we our it its this that
+these those to of in on for at by with and or do does did can could would should will shall
+what how why when where who which there here have has had if so as about any some just please
+hi hello hey ok okay yes no not dont don't im i'm u""".split())
+
+
+def group_key(text: str) -> str:
+    """Similar wordings share a key: lower case, no punctuation or filler words, crude plural and
+    -ing stemming, words sorted."""
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    stems = set()
+    for w in words:
+        w = w.strip("'")
+        if not w or w in STOPWORDS:
+            continue
+        for suffix in ("ing", "es", "s"):
+            if len(w) > len(suffix) + 3 and w.endswith(suffix):
+                w = w[: -len(suffix)]
+                break
+        stems.add(w)
+    key = " ".join(sorted(stems)) or " ".join(words) or text.strip().lower()
+    return key[:200]
+
+
+def outcome_of(intent: Optional[str]) -> str:
+    return {"faq": "faq", "nlu_fallback": "fallback", "out_of_scope": "oos",
+            "emergency": "emergency"}.get(intent or "", "other")
+
+
+def _get_state(conn, key: str, default: str = "0") -> str:
+    value = conn.scalar(select(ingest_state.c.value).where(ingest_state.c.key == key))
+    return default if value is None else value
+
+
+def _set_state(conn, key: str, value: str) -> None:
+    if conn.execute(update(ingest_state).where(ingest_state.c.key == key).values(value=value)).rowcount == 0:
+        conn.execute(insert(ingest_state).values(key=key, value=value))
+
+
+class Ingester:
+    def __init__(self, dbs: Databases, hours: Optional[config.Hours] = None):
+        self.dbs = dbs
+        self.hours = hours or config.Hours()
+        self.lock = threading.Lock()
+        self.last_reconcile = 0.0
+
+    def tracker_ready(self) -> bool:
+        return self.dbs.has_table(self.dbs.tracker, "events")
+
+    def run_once(self, reconcile_every: float = 60.0) -> int:
+        """Read new events; returns how many."""
+        with self.lock:
+            if not self.tracker_ready():
+                return 0
+            total = 0
+            while True:
+                n = self._batch()
+                total += n
+                if n < BATCH:
+                    break
+            if time.monotonic() - self.last_reconcile > reconcile_every:
+                self.reconcile()
+                self.last_reconcile = time.monotonic()
+            return total
+
+    def _batch(self) -> int:
+        with self.dbs.console.connect() as cconn:
+            last_id = int(_get_state(cconn, "last_event_id"))
+        with self.dbs.tracker.connect() as tconn:
+            max_id = tconn.scalar(select(func.max(events.c.id))) or 0
+            if max_id < last_id:  # the tracker store was replaced: start again
+                self.reset()
+                last_id = 0
+            rows = tconn.execute(
+                select(events.c.id, events.c.sender_id, events.c.type_name, events.c.timestamp,
+                       events.c.action_name, events.c.data)
+                .where(events.c.id > last_id).order_by(events.c.id).limit(BATCH)).fetchall()
+        if not rows:
+            return 0
+        senders = list({r.sender_id for r in rows})
+        with self.dbs.console.begin() as cconn:
+            known: Dict[str, dict] = {}
+            for start in range(0, len(senders), 500):
+                for row in cconn.execute(select(conversations).where(
+                        conversations.c.sender_id.in_(senders[start:start + 500]))):
+                    known[row.sender_id] = dict(row._mapping)
+            new_rows, changed = {}, set()
+            msgs: List[dict] = []
+            last_msg: Dict[str, dict] = {}
+            next_id = (cconn.scalar(select(func.max(conversations.c.id))) or 0) + 1
+            for r in rows:
+                ts = r.timestamp or time.time()
+                conv = known.get(r.sender_id)
+                if conv is None:
+                    started = datetime.fromtimestamp(ts, timezone.utc).replace(tzinfo=None)
+                    conv = {"id": next_id, "sender_id": r.sender_id, "channel": None, "started": ts, "last": ts,
+                            "user_messages": 0, "faq": False, "fallback": False, "out_of_scope": False,
+                            "emergency": False, "booking": False, "callback": False,
+                            "after_hours": not self.hours.is_open(started), "in_form": False,
+                            "emergency_notified": False}
+                    next_id += 1
+                    known[r.sender_id] = conv
+                    new_rows[r.sender_id] = conv
+                conv["last"] = max(conv["last"], ts)
+                changed.add(r.sender_id)
+                kind = r.type_name
+                if kind == "user":
+                    data = _json(r.data)
+                    parse = data.get("parse_data") or {}
+                    intent = (parse.get("intent") or {}).get("name")
+                    confidence = (parse.get("intent") or {}).get("confidence")
+                    topic = intent
+                    if intent == "faq":
+                        response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+                        topic = response.get("intent_response_key") or "faq"
+                        if response.get("confidence") is not None:
+                            confidence = response.get("confidence")
+                    channel = data.get("input_channel") or conv["channel"]
+                    conv["channel"] = channel
+                    conv["user_messages"] += 1
+                    outcome = outcome_of(intent)
+                    if conv["in_form"] and outcome != "emergency":
+                        outcome = "form"
+                    text = (data.get("text") or "")[:1000]
+                    if outcome in FLAG_OF_OUTCOME:
+                        conv[FLAG_OF_OUTCOME[outcome]] = True
+                    msg = {"event_id": r.id, "conversation_id": conv["id"], "ts": ts, "channel": channel,
+                           "intent": intent, "topic": topic, "confidence": confidence, "outcome": outcome,
+                           "text": text if outcome in ("fallback", "oos") else None,
+                           "group_key": group_key(text) if outcome in ("fallback", "oos") else None,
+                           "_text": None if outcome == "form" else text}
+                    msgs.append(msg)
+                    last_msg[r.sender_id] = msg
+                elif kind == "action":
+                    flag = ACTION_FLAGS.get(r.action_name or "")
+                    if flag:
+                        conv[flag] = True
+                    # a confident intent the dialogue still could not handle: a fallback too
+                    msg = last_msg.get(r.sender_id)
+                    if r.action_name == "action_fallback" and msg and msg["outcome"] in ("other", "faq") \
+                            and msg["_text"] is not None:
+                        msg["outcome"], msg["text"] = "fallback", msg["_text"]
+                        msg["group_key"] = group_key(msg["_text"])
+                elif kind == "active_loop":
+                    name = _json(r.data).get("name")
+                    conv["in_form"] = name == "callback_form"
+                elif kind == "slot":
+                    data = _json(r.data)
+                    if data.get("name") == "requested_slot":
+                        if data.get("value") is not None:
+                            conv["in_form"] = True
+                elif kind in ("restart", "session_started"):
+                    conv["in_form"] = False
+            cols = [c.name for c in conversations.columns]
+            if new_rows:
+                cconn.execute(insert(conversations), [{k: v[k] for k in cols} for v in new_rows.values()])
+            for sender in changed - set(new_rows):
+                conv = known[sender]
+                cconn.execute(update(conversations).where(conversations.c.id == conv["id"])
+                              .values({k: conv[k] for k in cols if k not in ("id", "sender_id")}))
+            if msgs:
+                mcols = [c.name for c in messages.columns]
+                cconn.execute(insert(messages), [{k: m[k] for k in mcols} for m in msgs])
+            _set_state(cconn, "last_event_id", str(rows[-1].id))
+        return len(rows)
+
+    def reconcile(self) -> int:
+        """Forget conversations that are gone from the tracker store; returns how many."""
+        with self.dbs.tracker.connect() as tconn:
+            present = set(tconn.scalars(select(events.c.sender_id).distinct()))
+        with self.dbs.console.begin() as cconn:
+            gone = [(cid, s) for cid, s in cconn.execute(select(conversations.c.id, conversations.c.sender_id))
+                    if s not in present]
+            for start in range(0, len(gone), 500):
+                ids = [cid for cid, _ in gone[start:start + 500]]
+                cconn.execute(delete(messages).where(messages.c.conversation_id.in_(ids)))
+                cconn.execute(delete(conversations).where(conversations.c.id.in_(ids)))
+        return len(gone)
+
+    def reset(self) -> None:
+        with self.dbs.console.begin() as cconn:
+            cconn.execute(delete(messages))
+            cconn.execute(delete(conversations))
+            _set_state(cconn, "last_event_id", "0")
+
+    # -- emergencies ----------------------------------------------------------------------------
+    def notify_emergencies(self, max_age: float = 24 * 3600) -> int:
+        """Email the front desk once per emergency conversation: reference and time only."""
+        sent = 0
+        cutoff = time.time() - max_age
+        with self.dbs.console.connect() as conn:
+            due = conn.execute(select(conversations.c.id, conversations.c.last).where(
+                conversations.c.emergency & ~conversations.c.emergency_notified)).fetchall()
+        for cid, last in due:
+            if last >= cutoff:
+                try:
+                    send_emergency_email(cid, last, self.hours)
+                    sent += 1
+                except Exception as error:  # retried on the next pass
+                    logger.warning("emergency email for C%s not sent: %s", cid, type(error).__name__)
+                    continue
+            with self.dbs.console.begin() as conn:
+                conn.execute(update(conversations).where(conversations.c.id == cid).values(emergency_notified=True))
+        return sent
+
+
+def send_emergency_email(conversation_id: int, ts: float, hours: config.Hours) -> None:
+    recipient = os.environ.get("FRONT_DESK_EMAIL") or hours.front_desk_email
+    if not recipient:
+        raise ValueError("no front desk email")
+    when = datetime.fromtimestamp(ts, config.TZ).strftime("%a %d %b %Y, %I:%M %p %Z")
+    base = os.environ.get("CONSOLE_PUBLIC_URL", "").rstrip("/")
+    message = EmailMessage()
+    message["Subject"] = f"Emergency red flag in a patient conversation C{conversation_id}"
+    message["From"] = os.environ.get("SMTP_FROM") or f"assistant@{recipient.split('@')[-1]}"
+    message["To"] = recipient
+    message.set_content(
+        "A patient conversation with the assistant hit an emergency red flag; the patient was told to\n"
+        "call 911 (or 988). A physiotherapist may want to follow up.\n\n"
+        f"Reference: C{conversation_id}\nTime:      {when}\n"
+        + (f"Open:      {base}/conversations/{conversation_id}\n" if base else
+           "Open it in the front-desk console (Conversations, filter: emergency).\n"))
+    host, port = os.environ.get("SMTP_HOST", "localhost"), int(os.environ.get("SMTP_PORT", 25))
+    with smtplib.SMTP(host, port, timeout=8) as smtp:
+        if os.environ.get("SMTP_STARTTLS", "false").lower() == "true":
+            smtp.starttls()
+        if os.environ.get("SMTP_USER"):
+            smtp.login(os.environ["SMTP_USER"], os.environ.get("SMTP_PASSWORD", ""))
+        smtp.send_message(message)
+    logger.info("emergency email sent for C%s", conversation_id)
+
+
+def _json(raw) -> dict:
+    try:
+        value = json.loads(raw) if raw else {}
+        return value if isinstance(value, dict) else {}
+    except ValueError:
+        return {}
+
+
+class Background(threading.Thread):
+    """Reads new events every few seconds while the console runs."""
+
+    def __init__(self, ingester: Ingester, every: float):
+        super().__init__(daemon=True, name="console-ingest")
+        self.ingester, self.every = ingester, every
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            try:
+                self.ingester.run_once()
+                self.ingester.notify_emergencies()
+            except Exception as error:
+                logger.warning("ingest pass failed: %s", type(error).__name__)
+            self.stopped.wait(self.every)

@@ -1,0 +1,136 @@
+"""Unanswered questions: grouped by similar wording, labelled by staff, written as Rasa NLU data."""
+import os
+import re
+import tempfile
+from typing import Dict, List, Optional
+
+from sqlalchemy import delete, func, insert, select, update
+
+from console import config
+from console.db import Databases, labels, messages
+
+FAQ_KEYS = ["what_is_dry_needling", "how_it_works", "trigger_points", "vs_acupuncture", "benefits",
+            "conditions", "what_to_expect", "does_it_hurt", "twitch_response", "session_details",
+            "soreness_after", "aftercare", "combined_therapy", "safety", "who_performs", "suitability"]
+TOPICS = [f"faq/{k}" for k in FAQ_KEYS] + [
+    "ask_hours", "ask_location", "ask_contact", "ask_cost", "book_appointment", "request_human",
+    "greet", "goodbye", "thank", "bot_challenge", "affirm", "deny"]
+LABELS = {"topic": "Should have been topic", "new": "New topic needed", "not_for_us": "Not for us"}
+CONTACT_LIKE = re.compile(r"\d[\d\s().-]{5,}\d|@|\b\d{3,}\b")
+
+
+def topic_name(topic: Optional[str]) -> str:
+    if not topic:
+        return "—"
+    if topic.startswith("faq/"):
+        return "FAQ: " + topic[4:].replace("_", " ")
+    return topic.replace("_", " ")
+
+
+def looks_like_contact(text: str) -> bool:
+    """Phone numbers, emails or long digit runs: never offered for training."""
+    return bool(CONTACT_LIKE.search(text or ""))
+
+
+class Review:
+    def __init__(self, dbs: Databases):
+        self.dbs = dbs
+
+    def groups(self, status: str = "open", since: Optional[float] = None, limit: int = 25,
+               offset: int = 0) -> List[dict]:
+        labelled = select(labels.c.group_key)
+        query = (select(messages.c.group_key, func.count().label("n"), func.max(messages.c.ts).label("newest"))
+                 .where(messages.c.outcome.in_(("fallback", "oos")), messages.c.group_key.is_not(None)))
+        if since:
+            query = query.where(messages.c.ts >= since)
+        query = query.where(messages.c.group_key.not_in(labelled) if status == "open"
+                            else messages.c.group_key.in_(labelled))
+        query = query.group_by(messages.c.group_key).order_by(func.max(messages.c.ts).desc()) \
+            .limit(limit).offset(offset)
+        with self.dbs.console.connect() as conn:
+            rows = conn.execute(query).fetchall()
+            keys = [r.group_key for r in rows]
+            marks = {r.group_key: dict(r._mapping) for r in conn.execute(
+                select(labels).where(labels.c.group_key.in_(keys)))} if keys else {}
+            out = []
+            for r in rows:
+                examples = list(conn.scalars(
+                    select(messages.c.text).where(messages.c.group_key == r.group_key)
+                    .order_by(messages.c.ts.desc()).limit(12)))
+                seen, shown = set(), []
+                for text in examples:
+                    if text and text.lower() not in seen:
+                        seen.add(text.lower())
+                        shown.append(mask(text))
+                    if len(shown) == 3:
+                        break
+                out.append({"key": r.group_key, "count": r.n, "newest": r.newest, "examples": shown,
+                            "label": marks.get(r.group_key)})
+        return out
+
+    def exists(self, key: str) -> bool:
+        with self.dbs.console.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(messages).where(
+                messages.c.group_key == key, messages.c.outcome.in_(("fallback", "oos")))) > 0
+
+    def label(self, key: str, label: str, topic: Optional[str], user: str) -> None:
+        if label not in LABELS or (label == "topic" and topic not in TOPICS):
+            raise ValueError("unknown label or topic")
+        values = dict(label=label, topic=topic if label == "topic" else None, user_name=user, at=config.now_utc())
+        with self.dbs.console.begin() as conn:
+            if conn.execute(update(labels).where(labels.c.group_key == key).values(**values)).rowcount == 0:
+                conn.execute(insert(labels).values(group_key=key, **values))
+        self.write_training_file()
+
+    def unlabel(self, key: str) -> None:
+        with self.dbs.console.begin() as conn:
+            conn.execute(delete(labels).where(labels.c.group_key == key))
+        self.write_training_file()
+
+    def new_topics(self) -> List[dict]:
+        with self.dbs.console.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(labels).where(labels.c.label == "new")
+                                                           .order_by(labels.c.at.desc()))]
+
+    def training_examples(self) -> Dict[str, List[str]]:
+        """intent -> reviewed example texts (topic labels; 'not for us' teaches out_of_scope)."""
+        out: Dict[str, List[str]] = {}
+        with self.dbs.console.connect() as conn:
+            for mark in conn.execute(select(labels).where(labels.c.label.in_(("topic", "not_for_us")))
+                                     .order_by(labels.c.group_key)):
+                intent = mark.topic if mark.label == "topic" else "out_of_scope"
+                texts = conn.scalars(select(messages.c.text).where(messages.c.group_key == mark.group_key)
+                                     .order_by(messages.c.ts.desc()).limit(50))
+                bucket = out.setdefault(intent, [])
+                for text in texts:
+                    clean = " ".join((text or "").replace("[", "(").replace("]", ")").split())
+                    if clean and not looks_like_contact(clean) and clean.lower() not in {b.lower() for b in bucket}:
+                        bucket.append(clean)
+        return {k: v for k, v in out.items() if v}
+
+    def write_training_file(self, path=None) -> str:
+        path = path or config.reviewed_file()
+        lines = ['version: "3.1"', "",
+                 "# Patients' messages the assistant could not answer, labelled by clinic staff in the",
+                 "# front-desk console (written by it; review before committing, then `make train`).",
+                 "nlu:"]
+        examples = self.training_examples()
+        for intent in sorted(examples):
+            lines.append(f"- intent: {intent}")
+            lines.append("  examples: |")
+            lines.extend(f"    - {text}" for text in examples[intent])
+        if not examples:
+            lines[-1] = "nlu: []"
+        body = "\n".join(lines) + "\n"
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".nlu_reviewed.")
+        with os.fdopen(fd, "w") as f:
+            f.write(body)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        return str(path)
+
+
+def mask(text: str) -> str:
+    """Digit runs that could be part of a phone number are not shown."""
+    return re.sub(r"\d[\d\s().-]{5,}\d", "[number]", text or "")

@@ -36,6 +36,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard compo
 # test targets to EXTRA_TESTS, which `make test` runs after the assistant's own tests.
 EXTRA_TESTS :=
 -include mk/*.mk
+RUN_SETUP := $(if $(wildcard mk/console.mk),console-setup)
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it)"; exit 1; }
@@ -63,7 +64,7 @@ models/.trained: $(TRAINING_INPUTS) build/spacy-en/meta.json | setup
 
 train: setup models/.trained
 
-run: train
+run: train $(RUN_SETUP)
 	bash scripts/run.sh
 
 validate: setup

@@ -40,15 +40,8 @@ def as_dict(request: CallbackRequest) -> Dict:
 
 
 def send_email(request: CallbackRequest) -> None:
-    clinic = config.load()
-    recipient = os.environ.get("FRONT_DESK_EMAIL") or clinic.extra.get("front_desk_email") or clinic.email
-    if not recipient:
-        raise ValueError("no front desk email: set front_desk_email in clinic.yml or FRONT_DESK_EMAIL")
-    message = EmailMessage()
-    message["Subject"] = f"Call-back request {request.reference}: {request.name}, {request.preferred_time}"
-    message["From"] = os.environ.get("SMTP_FROM") or f"assistant@{recipient.split('@')[-1]}"
-    message["To"] = recipient
-    message.set_content(
+    email_front_desk(
+        f"Call-back request {request.reference}: {request.name}, {request.preferred_time}",
         f"A patient asked the website/SMS assistant for a call-back.\n\n"
         f"Reference:      {request.reference}\n"
         f"Name:           {request.name}\n"
@@ -59,6 +52,19 @@ def send_email(request: CallbackRequest) -> None:
         f"Channel:        {request.channel or '-'}\n\n"
         f"Mark it done:   python -m callbacks done {request.reference}\n"
     )
+
+
+def email_front_desk(subject: str, body: str) -> None:
+    """One email to the front desk through the configured mail server (raises if it fails)."""
+    clinic = config.load()
+    recipient = os.environ.get("FRONT_DESK_EMAIL") or clinic.extra.get("front_desk_email") or clinic.email
+    if not recipient:
+        raise ValueError("no front desk email: set front_desk_email in clinic.yml or FRONT_DESK_EMAIL")
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = os.environ.get("SMTP_FROM") or f"assistant@{recipient.split('@')[-1]}"
+    message["To"] = recipient
+    message.set_content(body)
     host, port = os.environ.get("SMTP_HOST", "localhost"), int(os.environ.get("SMTP_PORT", 25))
     with smtplib.SMTP(host, port, timeout=TIMEOUT) as smtp:
         if os.environ.get("SMTP_STARTTLS", "false").lower() == "true":

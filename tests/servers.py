@@ -84,7 +84,7 @@ class Stack:
     def start_actions(self):
         log = self.workdir / "actions.log"
         self.processes["actions"] = proc = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.action_port)],
             cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         self.startup_seconds["actions"] = wait_for(f"http://127.0.0.1:{self.action_port}/health", proc, 60, log)

@@ -429,7 +429,7 @@ def unanswered(ctx: Ctx):
     review = ctx.state.review
     groups = review.groups(status, limit=26, offset=(page_no - 1) * 25)
     return ctx.render("unanswered.html", groups=groups[:25], more=len(groups) > 25, page_no=page_no,
-                      status=status, topics=[(t, topic_name(t)) for t in TOPICS], labels=LABELS,
+                      view=status, topics=[(t, topic_name(t)) for t in TOPICS], labels=LABELS,
                       new_topics=review.new_topics() if status == "reviewed" else [],
                       topic_name=topic_name, saved=ctx.arg("saved"))
 

@@ -187,6 +187,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.close()
         return engine
+    if url.startswith(("postgresql://", "postgres://")):  # SQLAlchemy 2.1 would pick psycopg 3
+        url = "postgresql+psycopg2://" + url.split("://", 1)[1]
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 

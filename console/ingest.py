@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from console import config
-from console.db import Databases, conversations, events, ingest_state, messages
+from console.db import Databases, conversations, create_tables, events, ingest_state, labels, messages
 
 logger = logging.getLogger("console.ingest")
 BATCH = 20000
@@ -34,7 +34,7 @@ FLAG_OF_OUTCOME = {"faq": "faq", "fallback": "fallback", "oos": "out_of_scope", 
 STOPWORDS = set("""a an the is are was were be been am i me my you your we our it its this that
 these those to of in on for at by with and or do does did can could would should will shall
 what how why when where who which there here have has had if so as about any some just please
-hi hello hey ok okay yes no not dont don't im i'm u""".split())
+hi hello hey ok okay yes no not dont im u whats hows wheres thats theres youre""".split())
 
 
 def group_key(text: str) -> str:
@@ -43,14 +43,15 @@ def group_key(text: str) -> str:
     words = re.findall(r"[a-z0-9']+", text.lower())
     stems = set()
     for w in words:
-        w = w.strip("'")
+        w = w.replace("'", "")
         if not w or w in STOPWORDS:
             continue
-        for suffix in ("ing", "es", "s"):
+        for suffix in ("ing", "s"):
             if len(w) > len(suffix) + 3 and w.endswith(suffix):
                 w = w[: -len(suffix)]
                 break
-        stems.add(w)
+        if w not in STOPWORDS:
+            stems.add(w)
     key = " ".join(sorted(stems)) or " ".join(words) or text.strip().lower()
     return key[:200]
 
@@ -73,9 +74,32 @@ def _set_state(conn, key: str, value: str) -> None:
 class Ingester:
     def __init__(self, dbs: Databases, hours: Optional[config.Hours] = None):
         self.dbs = dbs
+        create_tables(dbs.console)
         self.hours = hours or config.Hours()
         self.lock = threading.Lock()
         self.last_reconcile = 0.0
+        self._groups = None  # token -> group keys seen, for joining similar wordings
+
+    def _group_for(self, text: str, labelled: set) -> str:
+        """The key of an existing group with nearly the same words (Jaccard >= 0.6), else its own."""
+        key = group_key(text)
+        words = set(key.split())
+        best, score = key, 0.6
+        candidates = set()
+        for w in words:
+            candidates |= self._groups.get(w, set())
+        for other in candidates:
+            if other == key:
+                return key
+            if other in labelled:
+                continue  # a reviewed group takes no new wording unseen by staff
+            theirs = set(other.split())
+            j = len(words & theirs) / len(words | theirs)
+            if j >= score:
+                best, score = other, j
+        for w in words:
+            self._groups.setdefault(w, set()).add(best)
+        return best
 
     def tracker_ready(self) -> bool:
         return self.dbs.has_table(self.dbs.tracker, "events")
@@ -121,6 +145,12 @@ class Ingester:
             msgs: List[dict] = []
             last_msg: Dict[str, dict] = {}
             next_id = (cconn.scalar(select(func.max(conversations.c.id))) or 0) + 1
+            if self._groups is None:
+                self._groups = {}
+                for k in cconn.scalars(select(messages.c.group_key).where(messages.c.group_key.is_not(None)).distinct()):
+                    for w in k.split():
+                        self._groups.setdefault(w, set()).add(k)
+            labelled = set(cconn.scalars(select(labels.c.group_key)))
             for r in rows:
                 ts = r.timestamp or time.time()
                 conv = known.get(r.sender_id)
@@ -160,7 +190,7 @@ class Ingester:
                     msg = {"event_id": r.id, "conversation_id": conv["id"], "ts": ts, "channel": channel,
                            "intent": intent, "topic": topic, "confidence": confidence, "outcome": outcome,
                            "text": text if outcome in ("fallback", "oos") else None,
-                           "group_key": group_key(text) if outcome in ("fallback", "oos") else None,
+                           "group_key": self._group_for(text, labelled) if outcome in ("fallback", "oos") else None,
                            "_text": None if outcome == "form" else text}
                     msgs.append(msg)
                     last_msg[r.sender_id] = msg
@@ -173,7 +203,7 @@ class Ingester:
                     if r.action_name == "action_fallback" and msg and msg["outcome"] in ("other", "faq") \
                             and msg["_text"] is not None:
                         msg["outcome"], msg["text"] = "fallback", msg["_text"]
-                        msg["group_key"] = group_key(msg["_text"])
+                        msg["group_key"] = self._group_for(msg["_text"], labelled)
                 elif kind == "active_loop":
                     name = _json(r.data).get("name")
                     conv["in_form"] = name == "callback_form"

@@ -37,7 +37,8 @@ def password_problem(password: str, name: str = "") -> Optional[str]:
     if len(password) > 256:
         return "That password is too long."
     lowered = password.lower()
-    if lowered in common_passwords() or (name and name.lower() in lowered and len(lowered) < len(name) + 6):
+    base = lowered.rstrip("0123456789!?.@#$*_- ")  # "password1234!" is still "password"
+    if lowered in common_passwords() or (len(base) >= 4 and base in common_passwords()) or (name and name.lower() in lowered and len(lowered) < len(name) + 6):
         return "That password is too common or too easy to guess. Please choose another."
     if len(set(lowered)) < 4:
         return "That password is too easy to guess. Please choose another."

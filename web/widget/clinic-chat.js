@@ -51,7 +51,11 @@
   header.appendChild(close);
   var notice = el("p", { "class": "cc-notice" },
     "Automated assistant: general information, not medical advice. In an emergency call 911.");
-  var log = el("ol", { "class": "cc-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  // The live log is a wrapper around a real list: role="log" on the <ol> itself would take away its
+  // list semantics and leave the <li> items orphaned for screen readers.
+  var log = el("div", { "class": "cc-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  var list = el("ol", { "class": "cc-list" });
+  log.appendChild(list);
   var typing = el("p", { "class": "cc-typing", hidden: "", "aria-live": "polite" }, "Assistant is typing\u2026");
   var form = el("form", { "class": "cc-form" });
   var label = el("label", { "for": "cc-input", "class": "cc-visually-hidden" }, "Your message");
@@ -98,12 +102,12 @@
       });
       item.appendChild(group);
     }
-    log.appendChild(item);
+    list.appendChild(item);
     log.scrollTop = log.scrollHeight;
   }
 
   function rerender() {
-    log.textContent = "";
+    list.textContent = "";
     state.log.forEach(function (entry, i) { render(entry, i === state.log.length - 1); });
   }
 

@@ -4,7 +4,7 @@ import re
 import time
 from typing import List, Optional
 
-from sqlalchemy import insert
+from sqlalchemy import insert  # noqa: E402
 
 from console.db import events, tracker_meta
 

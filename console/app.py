@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from console import charts, config, security, views
 from console.db import Databases, audit, conversations, create_tables, users
 from console.ingest import Ingester
-from console.queue import Queue
+from console.callback_queue import Queue
 from console.review import LABELS, TOPICS, Review, mask, topic_name
 
 logger = logging.getLogger("console")

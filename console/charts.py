@@ -18,9 +18,9 @@ def stacked_bars(title: str, labels: Sequence[str], series: List[Tuple[str, Sequ
     bar_w = max(plot_w / n * 0.8, 1)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="group" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
-    for frac in (0, 0.5, 1):
-        y = top + plot_h * (1 - frac)
-        value = peak * frac
+    ticks = [0, 50, 100] if percent else sorted({0, round(peak / 2), peak})
+    for value in ticks:
+        y = top + plot_h * (1 - value / peak)
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#333">'
                      f'{value:.0f}{"%" if percent else ""}</text>')
@@ -52,6 +52,8 @@ def stacked_bars(title: str, labels: Sequence[str], series: List[Tuple[str, Sequ
 def horizontal_bars(title: str, items: List[Tuple[str, float, Optional[str]]], width: int = 720) -> str:
     """(label, value, link) rows, largest first."""
     row_h, left = 24, 230
+    if not items:
+        return '<p class="hint">Nothing in this date range.</p>'
     height = max(len(items), 1) * row_h + 10
     peak = max([v for _, v, _ in items] + [1])
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="group" '

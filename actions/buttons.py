@@ -25,6 +25,7 @@ FAQ_BUTTONS: Dict[str, Tuple[str, str]] = {
     "safety": ("Is it safe?", "Is dry needling safe?"),
     "who_performs": ("Who does the needling?", "Who does the dry needling at the clinic?"),
     "suitability": ("Is it right for me?", "Can anyone have dry needling?"),
+    "side_effects": ("Other side effects?", "Can dry needling have side effects?"),
 }
 
 # Other intents a "did you mean" may offer.
@@ -35,6 +36,10 @@ INTENT_TITLES: Dict[str, Dict[str, str]] = {
     "ask_location": {"title": "Where we are", "payload": "/ask_location"},
     "ask_contact": {"title": "Phone and email", "payload": "/ask_contact"},
     "ask_cost": {"title": "Fees and insurance", "payload": "/ask_cost"},
+    "ask_offer": {"title": "Do you offer IMS?", "payload": "/ask_offer"},
+    "ask_referral": {"title": "Do I need a referral?", "payload": "/ask_referral"},
+    "ask_availability": {"title": "How soon can I get in?", "payload": "/ask_availability"},
+    "ask_what_to_bring": {"title": "What to wear and bring", "payload": "/ask_what_to_bring"},
 }
 
 def faq_button(key: str) -> Dict[str, str]:

@@ -112,7 +112,19 @@ def placeholders(clinic: Clinic) -> List[str]:
         "phone": clinic.phone, "email": clinic.email, "address": clinic.address,
         "booking_url": clinic.booking_url, "fees": clinic.fees, "insurance": clinic.insurance,
     }
-    return [
+    found = [
         key for key, value in values.items()
         if "PLACEHOLDER" in value.upper() or "example.com" in value or "555-01" in value
     ]
+    if clinic.extra.get("clinic_questions_confirmed") is False:
+        found.append("clinic_questions (offer, referral, availability, what_to_bring)")
+    return found
+
+
+CLINIC_QUESTIONS = ("offer", "referral", "availability", "what_to_bring")
+CLINIC_QUESTION_DEFAULT = "Please call the front desk and they will be glad to help."
+
+
+def clinic_answer(clinic: Clinic, key: str) -> str:
+    """A clinic-written answer from clinic.yml (offer, referral, availability, what_to_bring)."""
+    return " ".join(str(clinic.extra.get(key) or CLINIC_QUESTION_DEFAULT).split())

@@ -22,7 +22,7 @@ _UNABLE = (
 
 _MEDICAL_PATTERNS = [
     # breathing
-    rf"\b{_UNABLE}\s+(?:\w+\s+){{0,3}}{_BREATHE}\b",
+    rf"\b{_UNABLE}\s+(?:\w+\s+){{0,3}}{_BREATHE}\b(?! through)",
     r"\b(?:every|each|deep) breath\b.{0,15}\b(?:hurts?|painful|stabs?|sharp)",
     r"\bbreathing\b.{0,12}\b(?:is|feels|getting|got|gets|has been)\b.{0,12}\b(?:painful|short|hard|difficult|"
     r"shallow|laboured|labored|tight|rapid|weird|funny|strange|sore|difficult)",
@@ -89,6 +89,33 @@ _MEDICAL_PATTERNS = [
     r"\b(?:call|need) (?:an )?(?:ambulance|911|9 1 1)\b",
     r"\bemergency\b(?!.{0,20}\b(?:contact|number|appointments?|hours)\b)",
     r"\boverdos\w*",
+    # symptoms told as a story ("had my back needled yesterday, now the pain is spreading into my
+    # chest and my breathing sounds weird"): the pieces a short message would not have
+    r"\b(?:pain|ache|aching|tightness|pressure|burning|stabbing)\b.{0,40}\b(?:spread\w*|radiat\w*|mov\w*|"
+    r"travel\w*|shoot\w*|extend\w*|going|went|goes|creep\w*|reach\w*|now)\b.{0,25}\b(?:into|to|in|through|across|around|up to) "
+    r"(?:my |the |his |her |their )?(?:chest|ribs? cage|heart|jaw and arm)\b",
+    r"\b(?:back|shoulder|neck|ribs?|side)\b(?:\w|\s|,){0,20}\band (?:my |the )?chest\b.{0,30}\b(?:hurt\w*|pain\w*|ache\w*|tight\w*|sore)",
+    r"\b(?:odd|weird|strange|funny|abnormal|unusual|crackl\w*|rattl\w*|whistl\w*|gurgl\w*|wheezy|bubbl\w*|clicking|popping)\b.{0,25}"
+    r"\b(?:sounds?|noises?)?\b.{0,20}\b(?:when|while|as|every time) (?:i |she |he |they )?(?:breath\w*|inhal\w*|exhal\w*)",
+    r"\b(?:breath|breathing|lungs?|chest)\b.{0,20}\b(?:sounds?|sounding|makes? a) (?:odd|weird|strange|funny|wet|crackly|raspy|rattly|wheezy)",
+    r"\bcough\w*\b.{0,40}\b(?:blood|pink|since (?:the|my) (?:needl\w*|ims|session|treatment|appointment)|"
+    r"(?:after|since) (?:the |my )?(?:needl\w*|ims|dry needling|acupuncture|session|treatment))",
+    r"\b(?:needl\w*|ims|acupuncture|session|treatment)\b.{0,80}\bcough\w*\b",
+    r"\bcough\w* up\b",
+    r"\blungs? (?:collapsed|was punctured|got punctured|deflated|partially collapsed)\b",
+    r"\b(?:hospitali[sz]\w*|in the er|in emergency|to the er|to emergency)\b.{0,80}\b(?:lung|breath\w*|chest)",
+    r"\b(?:lung|breath\w*|chest)\b.{0,80}\b(?:hospitali[sz]\w*|admitted)\b",
+    r"\b(?:swelling|swollen|swell\w*)\b.{0,40}\b(?:keeps?|kept|continu\w*|getting|got|spreading|spread)\b.{0,15}"
+    r"\b(?:bigger|worse|to swell|swelling|up|larger|growing)",
+    r"\b(?:more and more|bigger and more|bigger and|getting more|keeps? getting more) swollen\b",
+    r"\b(?:continu\w*|kept|keeps) (?:to )?swell\w*",
+    r"\bdyspn\w*|\bthoracic pain\b|\bpleuritic\b",
+    r"\babscess\w*|\bcellulitis\b|\b(?:wrist|foot) drop\b",
+    r"\b(?:respiratory|breathing) (?:difficult\w*|distress)\b",
+    r"\bfrom (?:my |the |his |her )?(?:back|shoulder|neck|ribs?|side)\b.{0,20}\b(?:in)?to (?:my |the |his |her )?chest\b",
+    r"\b(?:pain|pressure|tightness|squeezing|heaviness|discomfort)\b(?:\s+\w+){0,3},?\s+in (?:my |the |his |her )?chest\b",
+    r"\b(?:red (?:streaks?|lines?)|hot and red|fever|chills)\b.{0,60}\b(?:needl\w*|puncture|ims|injection|spot|site)",
+    r"\b(?:needl\w*|puncture|ims|injection spot|site)\b.{0,60}\b(?:red (?:streaks?|lines?)|fever|chills|pus)\b",
 ]
 
 _CRISIS_PATTERNS = [
@@ -100,10 +127,19 @@ _CRISIS_PATTERNS = [
     r"\bun ?aliv\w*",
     r"\b(?:end|ending|ended) (?:it all|my life|things|everything|my own life|it)\b(?! (?:with|after|early|at|for the day|on))",
     r"\btake my (?:own )?life\b",
-    r"\b(?:want|wanna|wish|going|ready|planning|plan) (?:to )?(?:die|be dead|not wake up|disappear forever)\b",
+    r"\b(?:want|wanted|wanna|wish|wished|going|ready|planning|plan) (?:to )?(?:die|be dead|not wake up|disappear forever)\b",
+    # told as a story or hinted at
+    r"\bworth (?:it )?(?:to )?(?:keep )?(?:on )?(?:living|going on|being alive)\b",
+    r"\b(?:dont|do not|cant|cannot) see (?:why|the point|a reason|any reason) (?:i |to )?(?:have to |should |would )?(?:live|living|keep going|go on|being here)\b",
+    r"\bwhy (?:i |should i |do i )?(?:have to |need to |should )?(?:keep )?(?:live|living|be alive|exist)\b",
+    r"\b(?:cant|can not|cannot|dont think i can|not sure i can) (?:make it|last|get through|survive) (?:another|one more) day\b",
+    r"\bready to give up\b(?! on (?:physio|ims|needl\w*|treatment|exercis\w*|this clinic|the gym|running))",
+    r"\bgive up on (?:life|living|everything)\b",
+    r"\b(?:wouldnt|would not|wont|will not) (?:mind|care) if i (?:died|didnt wake up|did not wake up|was gone|were gone|was dead)\b",
+    r"\bif i (?:just )?(?:died|disappeared|wasnt here|was gone)\b.{0,30}\b(?:nobody|no one|better|easier|relief)\b",
     r"\bbetter off (?:dead|without me)\b",
     r"\b(?:no|dont see the|dont see a|dont see any|cant see the|cant see a|cant see any|whats the|what is the) (?:point|reason) (?:in |of |to )?(?:keep |keeping |go on )?(?:going|living|to live|going on|being alive|life anymore)",
-    r"\b(?:dont|do not|no longer) want to (?:be here|live|be alive|exist|wake up|go on)\b",
+    r"\b(?:dont|do not|didnt|did not|no longer) want to (?:keep )?(?:be here|live|living|going on|be alive|exist|wake up|go on)\b",
     r"\b(?:took|taken|swallowed|take|taking) (?:a |the |all )?(?:whole |entire |all my |all the |all of my )?(?:bottle|handful|pack|box|bunch)\b.{0,10}\b(?:pills|tablets|meds|medication)",
     r"\b(?:never|not) wak(?:e|ing) up\b",
     r"\b(?:swallow\w*|take|taking|took|taken) (?:all|too many) (?:of )?(?:my |the |these |those )?(?:pills|meds|tablets|medication|sleeping pills|painkillers)",

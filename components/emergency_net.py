@@ -17,6 +17,7 @@ from clinic import red_flags
 
 EMERGENCY = "emergency"
 KIND_ENTITY = "emergency_kind"
+SECOND = "second_question"  # set by components/question_splitter.py
 
 
 @DefaultV1Recipe.register(
@@ -45,8 +46,18 @@ class EmergencyNet(GraphComponent):
             message.set("intent", intent, add_to_output=True)
             message.set("intent_ranking", [dict(intent)] + others, add_to_output=True)
             message.set(EMERGENCY, {"kind": kind, "source": "red_flags"}, add_to_output=True)
+            drop_second_question(message)
             mark_kind(message, kind)
         return messages
+
+
+def drop_second_question(message: Message) -> None:
+    """An emergency gets the emergency reply only: no second answer after it."""
+    if message.get(SECOND):
+        message.set(SECOND, None, add_to_output=True)
+    entities = message.get("entities") or []
+    if any(e.get("entity") == SECOND for e in entities):
+        message.set("entities", [e for e in entities if e.get("entity") != SECOND], add_to_output=True)
 
 
 def mark_kind(message: Message, kind: str) -> None:

@@ -1,0 +1,207 @@
+"""Two questions in one message ("what is IMS and does it hurt?"): both get answered, in order.
+
+The message is split at a question boundary ("...? ..." or "... and how/is/does/can ...").
+Each half is classified by a small model trained in the same `rasa train` on the same
+examples (MiniLM sentence embedding + tf-idf words and character n-grams, logistic
+regression; stored as plain arrays). When both halves are confidently two different questions
+the assistant can answer, the first becomes the message's intent (FAQ answer included, as
+CONTRACT.md's /model/parse shape), and the second goes out as:
+  - `second_question` in the parse result: {"label": "faq/benefits", "text": ..., "confidence": ...}
+  - the entity `second_question`, which fills the slot of the same name; a rule then runs
+    action_answer_second after the first answer (data/rules_second_question.yml).
+Runs before EmergencyNet, which drops the second question when it raises an emergency.
+"""
+import json
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from components import minilm
+
+ENTITY = "second_question"
+ANSWERABLE_INTENTS = {"ask_cost", "ask_hours", "ask_location", "ask_contact", "ask_offer", "ask_referral",
+                      "ask_availability", "ask_what_to_bring", "ask_acupuncture", "ask_medication",
+                      "book_appointment"}
+ANALYZERS = {"word": {"analyzer": "word", "ngram_range": (1, 2)},
+             "char": {"analyzer": "char_wb", "ngram_range": (2, 5)}}
+_QUESTION_START = (r"(?:what|whats|what's|how|is|are|does|do|did|can|could|will|would|should|who|when|where|why|"
+                   r"any|am|which|r|wat|wats)")
+_AND_SPLIT = re.compile(rf"^(?P<a>.{{8,}}?)\s*,?\s+(?:and|&|also|plus|and also)\s+(?P<b>{_QUESTION_START}\b.{{5,}})$",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def split_questions(text: str) -> Optional[Tuple[str, str]]:
+    """The two questions of a message, or None."""
+    text = " ".join((text or "").split())
+    if len(text) < 12 or len(text) > 400:
+        return None
+    parts = [p.strip() for p in re.split(r"(?<=\?)\s+", text) if p.strip()]
+    questions = [p for p in parts if p.endswith("?")]
+    if len(parts) == 2 and len(questions) >= 1 and all(len(p.split()) >= 2 for p in parts):
+        return parts[0], parts[1]
+    if len(parts) == 1:
+        match = _AND_SPLIT.match(text)
+        if match and len(match.group("a").split()) >= 2 and len(match.group("b").split()) >= 2:
+            return match.group("a").strip(" ,"), match.group("b").strip()
+    return None
+
+
+class LabelModel:
+    """Intent-or-FAQ-key classifier: [MiniLM embedding, tf-idf] -> logistic regression."""
+
+    def __init__(self, vectorizers: Dict[str, TfidfVectorizer], model: LogisticRegression):
+        self.vectorizers, self.model = vectorizers, model
+        self.classes = [str(c) for c in model.classes_]
+
+    @staticmethod
+    def _features(vectorizers, texts: List[str]):
+        dense = csr_matrix(minilm.shared().encode(texts) * 2.0)
+        return hstack([dense] + [v.transform(texts) for v in vectorizers.values()]).tocsr()
+
+    @classmethod
+    def fit(cls, texts: List[str], labels: List[str], seed: int) -> "LabelModel":
+        vectorizers = {name: TfidfVectorizer(sublinear_tf=True, lowercase=True, **kwargs)
+                       for name, kwargs in ANALYZERS.items()}
+        for v in vectorizers.values():
+            v.fit(texts)
+        model = LogisticRegression(C=10, max_iter=3000, random_state=seed)
+        model.fit(cls._features(vectorizers, texts), labels)
+        return cls(vectorizers, model)
+
+    def predict(self, texts: List[str]) -> List[Tuple[str, float]]:
+        probs = self.model.predict_proba(self._features(self.vectorizers, texts))
+        return [(self.classes[int(np.argmax(p))], float(np.max(p))) for p in probs]
+
+    def save(self, directory: Path) -> None:
+        meta = {"classes": self.classes, "vocabularies": {}}
+        for name, vectorizer in self.vectorizers.items():
+            meta["vocabularies"][name] = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+            np.save(directory / f"idf_{name}.npy", vectorizer.idf_)
+        np.save(directory / "coef.npy", self.model.coef_)
+        np.save(directory / "intercept.npy", self.model.intercept_)
+        (directory / "meta.json").write_text(json.dumps(meta))
+
+    @classmethod
+    def load(cls, directory: Path) -> "LabelModel":
+        meta = json.loads((directory / "meta.json").read_text())
+        vectorizers = {}
+        for name, kwargs in ANALYZERS.items():
+            vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True,
+                                         vocabulary=meta["vocabularies"][name], **kwargs)
+            vectorizer.idf_ = np.load(directory / f"idf_{name}.npy")
+            vectorizers[name] = vectorizer
+        model = LogisticRegression()
+        model.classes_ = np.array(meta["classes"])
+        model.coef_ = np.load(directory / "coef.npy")
+        model.intercept_ = np.load(directory / "intercept.npy")
+        return cls(vectorizers, model)
+
+
+def answerable(label: str) -> bool:
+    return label.startswith("faq/") or label in ANSWERABLE_INTENTS
+
+
+def current_label(message: Message) -> str:
+    intent = (message.get("intent") or {}).get("name") or ""
+    if intent == "faq":
+        selector = (message.get("response_selector") or {}).get("faq") or {}
+        return (selector.get("response") or {}).get("intent_response_key") or "faq"
+    return intent
+
+
+def set_label(message: Message, label: str, confidence: float) -> None:
+    """Make `label` the message's answer, in the shape Rasa's parse result has."""
+    if label.startswith("faq/"):
+        intent = {"name": "faq", "confidence": confidence}
+        selectors = dict(message.get("response_selector") or {})
+        faq = dict(selectors.get("faq") or {})
+        faq["response"] = {"id": None, "responses": [], "response_templates": [], "confidence": confidence,
+                           "intent_response_key": label, "utter_action": f"utter_{label}",
+                           "template_name": f"utter_{label}"}
+        faq.setdefault("ranking", [])
+        selectors["faq"] = faq
+        message.set("response_selector", selectors, add_to_output=True)
+    else:
+        intent = {"name": label, "confidence": confidence}
+    ranking = [i for i in message.get("intent_ranking") or [] if i.get("name") != intent["name"]]
+    message.set("intent", intent, add_to_output=True)
+    message.set("intent_ranking", [dict(intent)] + ranking, add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class QuestionSplitter(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"threshold": 0.5, "replace_threshold": 0.6, "random_seed": 2024}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
+                 resource: Optional[Resource] = None, model: Optional[LabelModel] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.model_storage, self.resource, self.model = model_storage, resource, model
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "QuestionSplitter":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "QuestionSplitter":
+        model = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = LabelModel.load(Path(directory))
+        except (ValueError, FileNotFoundError):
+            pass
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get("text")]
+        labels = [m.get("intent_response_key") or m.get("intent") for m in examples]
+        self.model = LabelModel.fit([m.get("text") for m in examples], labels, self.config["random_seed"])
+        with self.model_storage.write_to(self.resource) as directory:
+            self.model.save(Path(directory))
+        return self.resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def second_question(self, message: Message) -> Optional[Dict[str, Any]]:
+        if self.model is None or (message.get("intent") or {}).get("name") == "emergency":
+            return None
+        halves = split_questions(message.get("text") or "")
+        if not halves:
+            return None
+        (first, p_first), (second, p_second) = self.model.predict(list(halves))
+        if first == second or not (answerable(first) and answerable(second)):
+            return None
+        if min(p_first, p_second) < self.config["threshold"]:
+            return None
+        main = current_label(message)
+        if main != first:
+            # the whole message was read differently: take the halves' reading only when sure
+            if min(p_first, p_second) < self.config["replace_threshold"]:
+                return None
+            set_label(message, first, p_first)
+        return {"label": second, "text": halves[1], "confidence": p_second, "first": first}
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            second = self.second_question(message)
+            if not second:
+                continue
+            message.set(ENTITY, second, add_to_output=True)
+            entities = [e for e in message.get("entities") or [] if e.get("entity") != ENTITY]
+            entities.append({"entity": ENTITY, "value": second["label"], "start": 0, "end": 0,
+                             "confidence": second["confidence"], "extractor": "QuestionSplitter"})
+            message.set("entities", entities, add_to_output=True)
+        return messages

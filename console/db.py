@@ -120,6 +120,16 @@ messages = Table(
     Index("ix_msg_outcome_ts", "outcome", "ts"),
 )
 
+# Counts per clinic-local day, kept by the ingest pass, so charts over a year read a few thousand rows
+# instead of every message. kind: channel / outcome / topic / start (key: after / open).
+daily = Table(
+    "console_daily", meta,
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD, America/Vancouver
+    Column("kind", String(10), primary_key=True),
+    Column("key", String(80), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 labels = Table(
     "console_labels", meta,
     Column("group_key", String(200), primary_key=True),

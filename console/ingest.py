@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from console import config
-from console.db import Databases, conversations, create_tables, events, ingest_state, labels, messages
+from console.db import Databases, conversations, create_tables, daily, events, ingest_state, labels, messages
 
 logger = logging.getLogger("console.ingest")
 BATCH = 20000
@@ -224,6 +224,20 @@ class Ingester:
             if msgs:
                 mcols = [c.name for c in messages.columns]
                 cconn.execute(insert(messages), [{k: m[k] for k in mcols} for m in msgs])
+            counts: Dict[tuple, int] = {}
+            for m in msgs:
+                day = _day(m["ts"])
+                for key in (("channel", m["channel"] or "other"), ("outcome", m["outcome"])) + \
+                        ((("topic", m["topic"]),) if m["outcome"] == "faq" else ()):
+                    counts[(day,) + key] = counts.get((day,) + key, 0) + 1
+            for conv in new_rows.values():
+                key = (_day(conv["started"]), "start", "after" if conv["after_hours"] else "open")
+                counts[key] = counts.get(key, 0) + 1
+            for (day, kind, key), n in counts.items():
+                done = cconn.execute(update(daily).where(daily.c.day == day, daily.c.kind == kind,
+                                                         daily.c.key == key[:80]).values(n=daily.c.n + n))
+                if done.rowcount == 0:
+                    cconn.execute(insert(daily).values(day=day, kind=kind, key=key[:80], n=n))
             _set_state(cconn, "last_event_id", str(rows[-1].id))
         return len(rows)
 
@@ -244,6 +258,7 @@ class Ingester:
         with self.dbs.console.begin() as cconn:
             cconn.execute(delete(messages))
             cconn.execute(delete(conversations))
+            cconn.execute(delete(daily))
             _set_state(cconn, "last_event_id", "0")
 
     # -- emergencies ----------------------------------------------------------------------------
@@ -291,6 +306,10 @@ def send_emergency_email(conversation_id: int, ts: float, hours: config.Hours) -
             smtp.login(os.environ["SMTP_USER"], os.environ.get("SMTP_PASSWORD", ""))
         smtp.send_message(message)
     logger.info("emergency email sent for C%s", conversation_id)
+
+
+def _day(ts: float) -> str:
+    return datetime.fromtimestamp(ts, config.TZ).date().isoformat()
 
 
 def _json(raw) -> dict:

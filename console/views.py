@@ -1,13 +1,13 @@
 """Queries behind the conversations list, transcripts and insights."""
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, select
 
 from console import config
-from console.db import Databases, callback_requests, conversations, events, messages
+from console.db import Databases, callback_requests, conversations, daily, events, messages
 from console.review import topic_name
 
 OUTCOMES = {"faq": "Answered (FAQ)", "fallback": "Fell back", "out_of_scope": "Out of scope",
@@ -112,71 +112,55 @@ def _days(start: date, end: date) -> List[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _bucket(ts_col, start: date):
-    """Day number since `start` (clinic's local days; the offset of the range's first day)."""
-    base = day_start(start)
-    return func.floor((ts_col - base) / 86400)
-
-
 def conv_link(**params) -> str:
     return "/conversations?" + urlencode({k: v for k, v in params.items() if v})
 
 
 def insights(dbs: Databases, start: date, end: date) -> Dict:
-    lo, hi = day_start(start), day_start(end + timedelta(days=1))
+    """Chart data from the per-day counts (console_daily) and the call-back requests."""
     days = _days(start, end)
+    index = {d.isoformat(): i for i, d in enumerate(days)}
     labels = [d.strftime("%b %d") for d in days]
-    m = messages.c
-    out: Dict = {"days": days, "labels": labels}
+    weeks = sorted({d - timedelta(days=d.weekday()) for d in days})
+    out: Dict = {"days": days, "labels": labels, "weeks": weeks}
+    per: Dict[str, List[int]] = {}
+    shares = {"faq": [0] * len(days), "fallback": [0] * len(days), "oos": [0] * len(days)}
+    emergencies = [0] * len(days)
+    topics: Dict[str, int] = {}
+    after = [[0, 0] for _ in weeks]
+    d = daily.c
     with dbs.console.connect() as conn:
-        bucket = _bucket(m.ts, start)
-        # messages per day by channel
-        per = {}
-        for b, ch, n in conn.execute(select(bucket, m.channel, func.count()).where(m.ts >= lo, m.ts < hi)
-                                     .group_by(bucket, m.channel)):
-            if 0 <= int(b) < len(days):
-                per.setdefault(ch or "other", [0] * len(days))[int(b)] += n
-        out["by_channel"] = [(config_channel(ch), vals, [conv_link(channel=ch if ch in CHANNELS else None,
-                                                                  **{"from": d.isoformat(), "to": d.isoformat()})
-                                                        for d in days]) for ch, vals in sorted(per.items())]
-        # share answered / fell back / out of scope per day
-        shares = {"faq": [0] * len(days), "fallback": [0] * len(days), "oos": [0] * len(days)}
-        emergencies = [0] * len(days)
-        for b, outcome, n in conn.execute(select(bucket, m.outcome, func.count()).where(
-                m.ts >= lo, m.ts < hi, m.outcome.in_(("faq", "fallback", "oos", "emergency")))
-                .group_by(bucket, m.outcome)):
-            if not 0 <= int(b) < len(days):
-                continue
-            if outcome == "emergency":
-                emergencies[int(b)] += n
-            else:
-                shares[outcome][int(b)] += n
-        out["shares"] = shares
-        out["emergencies"] = emergencies
-        # top topics
-        out["topics"] = [(t, n) for t, n in conn.execute(
-            select(m.topic, func.count().label("n")).where(m.ts >= lo, m.ts < hi, m.outcome == "faq")
-            .group_by(m.topic).order_by(func.count().desc()).limit(10))]
-        # conversations started after hours, per week
-        c = conversations.c
-        weeks = sorted({d - timedelta(days=d.weekday()) for d in days})
-        wbucket = func.floor((c.started - day_start(weeks[0])) / (7 * 86400))
-        after = [[0, 0] for _ in weeks]
-        for w, ah, n in conn.execute(select(wbucket, c.after_hours, func.count()).where(
-                c.started >= lo, c.started < hi).group_by(wbucket, c.after_hours)):
-            if 0 <= int(w) < len(weeks):
-                after[int(w)][1 if ah else 0] += n
-        out["weeks"] = weeks
-        out["after_hours"] = after
-    # call-back requests per week (call-back database)
+        rows = conn.execute(select(d.day, d.kind, d.key, d.n).where(
+            d.day >= start.isoformat(), d.day <= end.isoformat())).fetchall()
+    for day, kind, key, n in rows:
+        i = index.get(day)
+        if i is None:
+            continue
+        if kind == "channel":
+            per.setdefault(key, [0] * len(days))[i] += n
+        elif kind == "outcome":
+            if key == "emergency":
+                emergencies[i] += n
+            elif key in shares:
+                shares[key][i] += n
+        elif kind == "topic":
+            topics[key] = topics.get(key, 0) + n
+        elif kind == "start":
+            w = (days[i] - weeks[0]).days // 7
+            after[w][1 if key == "after" else 0] += n
+    out["by_channel"] = [(config_channel(ch), vals, [conv_link(channel=ch if ch in CHANNELS else None,
+                                                              **{"from": x.isoformat(), "to": x.isoformat()})
+                                                    for x in days]) for ch, vals in sorted(per.items())]
+    out["shares"], out["emergencies"], out["after_hours"] = shares, emergencies, after
+    out["topics"] = sorted(topics.items(), key=lambda kv: -kv[1])[:10]
+    lo, hi = day_start(start), day_start(end + timedelta(days=1))
     per_week = [0] * len(weeks)
     if dbs.has_table(dbs.callbacks, "callback_requests"):
         with dbs.callbacks.connect() as conn:
             for (created,) in conn.execute(select(callback_requests.c.created_at).where(
-                    callback_requests.c.created_at >= datetime.utcfromtimestamp(lo),
-                    callback_requests.c.created_at < datetime.utcfromtimestamp(hi))):
-                d = config.local(created).date()
-                w = (d - weeks[0]).days // 7
+                    callback_requests.c.created_at >= datetime.fromtimestamp(lo, timezone.utc).replace(tzinfo=None),
+                    callback_requests.c.created_at < datetime.fromtimestamp(hi, timezone.utc).replace(tzinfo=None))):
+                w = (config.local(created).date() - weeks[0]).days // 7
                 if 0 <= w < len(weeks):
                     per_week[w] += 1
     out["callbacks_per_week"] = per_week

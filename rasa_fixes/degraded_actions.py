@@ -105,10 +105,19 @@ async def form_run(self: FormAction, output_channel: Any, nlg: Any, tracker: Any
     try:
         return await _form_run(self, output_channel, nlg, tracker, domain)
     except ActionServerUnavailable as error:
+        if tracker.active_loop_name != self.name():  # could not even start: nothing to keep
+            logger.error("%s; %s not started", error, self.name())
+            return _reply(tracker, _unavailable_text(tracker))
+        undo = _take_back_unchecked_answers(self, tracker, domain)
+        if not undo:
+            # Nothing was answered this turn (an emergency, a question, "never mind"). Rasa rejects a
+            # form turn that fills nothing, so the rules for interruptions decide what to say; do
+            # the same, or an emergency inside the form would get this reply instead of 911.
+            raise ActionExecutionRejection(self.name(), "no answer to the form's question this turn")
         logger.error("%s during %s; the form waits for the patient's answer again", error, self.name())
         text = (f"Sorry, I couldn't save that answer just now. Please send it again in a minute, "
                 f"or call us at {_phone()}.")
-        return _take_back_unchecked_answers(self, tracker, domain) + _reply(tracker, text)
+        return undo + _reply(tracker, text)
 
 
 def _take_back_unchecked_answers(form: FormAction, tracker: Any, domain: Any) -> List[Event]:

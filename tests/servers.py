@@ -87,7 +87,7 @@ class Stack:
             [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.action_port)],
             cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
-        self.startup_seconds["actions"] = wait_for(f"http://127.0.0.1:{self.action_port}/health", proc, 60, log)
+        self.startup_seconds["actions"] = wait_for(f"http://127.0.0.1:{self.action_port}/health/live", proc, 60, log)
 
     def start_rasa(self):
         log = self.workdir / "rasa.log"

@@ -94,9 +94,11 @@ def throttled(engine: Engine, account: str, address: str) -> Optional[str]:
 
 
 def note_attempt(engine: Engine, account: str, address: str, success: bool) -> None:
+    now = config.now_utc()
     with engine.begin() as conn:
         conn.execute(insert(login_attempts).values(account=account[:64], address=address[:64],
-                                                   at=config.now_utc(), success=success))
+                                                   at=now, success=success))
+        conn.execute(delete(login_attempts).where(login_attempts.c.at < now - timedelta(days=1)))
 
 
 # -- sessions ---------------------------------------------------------------------------------
@@ -107,6 +109,9 @@ def new_session(engine: Engine, user_id: int, pending_totp: bool = False) -> Tup
     with engine.begin() as conn:
         conn.execute(insert(sessions).values(token_hash=token_hash(token), user_id=user_id, csrf=csrf,
                                              created_at=now, last_seen=now, pending_totp=pending_totp))
+        conn.execute(delete(sessions).where(  # sessions nobody will come back to
+            (sessions.c.last_seen < now - timedelta(seconds=config.IDLE_TIMEOUT))
+            | (sessions.c.created_at < now - timedelta(seconds=config.ABSOLUTE_TIMEOUT))))
     return token, csrf
 
 
@@ -124,7 +129,8 @@ def load_session(engine: Engine, token: Optional[str]):
         if user is None or user.disabled:
             problem = "disabled"
         elif (now - row.last_seen).total_seconds() > config.IDLE_TIMEOUT or \
-                (now - row.created_at).total_seconds() > config.ABSOLUTE_TIMEOUT:
+                (now - row.created_at).total_seconds() > config.ABSOLUTE_TIMEOUT or \
+                (row.pending_totp and (now - row.created_at).total_seconds() > 600):
             problem = "expired"
         if problem:
             conn.execute(delete(sessions).where(sessions.c.token_hash == row.token_hash))

@@ -130,6 +130,15 @@ daily = Table(
     Column("n", Integer, nullable=False),
 )
 
+# One row per group of similar unanswered wordings: how many, the newest (kept at ingest).
+groups = Table(
+    "console_groups", meta,
+    Column("group_key", String(200), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("newest", Float, nullable=False),
+    Index("ix_groups_newest", "newest"),
+)
+
 labels = Table(
     "console_labels", meta,
     Column("group_key", String(200), primary_key=True),

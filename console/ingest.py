@@ -19,11 +19,11 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from typing import Dict, List, Optional
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from console import config
-from console.db import Databases, conversations, create_tables, daily, events, ingest_state, labels, messages
+from console.db import Databases, conversations, create_tables, daily, events, groups, ingest_state, labels, messages
 
 logger = logging.getLogger("console.ingest")
 BATCH = 20000
@@ -233,11 +233,14 @@ class Ingester:
             for conv in new_rows.values():
                 key = (_day(conv["started"]), "start", "after" if conv["after_hours"] else "open")
                 counts[key] = counts.get(key, 0) + 1
-            for (day, kind, key), n in counts.items():
-                done = cconn.execute(update(daily).where(daily.c.day == day, daily.c.kind == kind,
-                                                         daily.c.key == key[:80]).values(n=daily.c.n + n))
-                if done.rowcount == 0:
-                    cconn.execute(insert(daily).values(day=day, kind=kind, key=key[:80], n=n))
+            _bump_daily(cconn, counts)
+            grouped: Dict[str, list] = {}
+            for m in msgs:
+                if m["group_key"]:
+                    g = grouped.setdefault(m["group_key"], [0, 0.0])
+                    g[0] += 1
+                    g[1] = max(g[1], m["ts"])
+            _bump_groups(cconn, grouped)
             _set_state(cconn, "last_event_id", str(rows[-1].id))
         return len(rows)
 
@@ -248,10 +251,20 @@ class Ingester:
         with self.dbs.console.begin() as cconn:
             gone = [(cid, s) for cid, s in cconn.execute(select(conversations.c.id, conversations.c.sender_id))
                     if s not in present]
+            touched = set()
             for start in range(0, len(gone), 500):
                 ids = [cid for cid, _ in gone[start:start + 500]]
+                touched |= set(cconn.scalars(select(messages.c.group_key).where(
+                    messages.c.conversation_id.in_(ids), messages.c.group_key.is_not(None))))
                 cconn.execute(delete(messages).where(messages.c.conversation_id.in_(ids)))
                 cconn.execute(delete(conversations).where(conversations.c.id.in_(ids)))
+            for key in touched:  # recount the groups that lost messages
+                n, newest = cconn.execute(select(func.count(), func.max(messages.c.ts)).where(
+                    messages.c.group_key == key)).one()
+                if n:
+                    cconn.execute(update(groups).where(groups.c.group_key == key).values(n=n, newest=newest))
+                else:
+                    cconn.execute(delete(groups).where(groups.c.group_key == key))
         return len(gone)
 
     def reset(self) -> None:
@@ -259,6 +272,7 @@ class Ingester:
             cconn.execute(delete(messages))
             cconn.execute(delete(conversations))
             cconn.execute(delete(daily))
+            cconn.execute(delete(groups))
             _set_state(cconn, "last_event_id", "0")
 
     # -- emergencies ----------------------------------------------------------------------------
@@ -306,6 +320,39 @@ def send_emergency_email(conversation_id: int, ts: float, hours: config.Hours) -
             smtp.login(os.environ["SMTP_USER"], os.environ.get("SMTP_PASSWORD", ""))
         smtp.send_message(message)
     logger.info("emergency email sent for C%s", conversation_id)
+
+
+def _bump_daily(conn, counts: Dict[tuple, int]) -> None:
+    """Adds per-day counts: existing rows updated in one executemany, new ones inserted."""
+    if not counts:
+        return
+    days = {k[0] for k in counts}
+    existing = {(r.day, r.kind, r.key) for r in conn.execute(
+        select(daily.c.day, daily.c.kind, daily.c.key).where(daily.c.day.in_(days)))}
+    old = [{"d": d, "k": k, "y": y[:80], "add": n} for (d, k, y), n in counts.items() if (d, k, y[:80]) in existing]
+    new = [{"day": d, "kind": k, "key": y[:80], "n": n} for (d, k, y), n in counts.items() if (d, k, y[:80]) not in existing]
+    if old:
+        conn.execute(update(daily).where(daily.c.day == bindparam("d"), daily.c.kind == bindparam("k"),
+                                         daily.c.key == bindparam("y")).values(n=daily.c.n + bindparam("add")), old)
+    if new:
+        conn.execute(insert(daily), new)
+
+
+def _bump_groups(conn, grouped: Dict[str, list]) -> None:
+    if not grouped:
+        return
+    keys = list(grouped)
+    existing = set()
+    for start in range(0, len(keys), 500):
+        existing |= set(conn.scalars(select(groups.c.group_key).where(groups.c.group_key.in_(keys[start:start + 500]))))
+    old = [{"g": k, "add": v[0], "ts": v[1]} for k, v in grouped.items() if k in existing]
+    new = [{"group_key": k, "n": v[0], "newest": v[1]} for k, v in grouped.items() if k not in existing]
+    if old:
+        conn.execute(update(groups).where(groups.c.group_key == bindparam("g")).values(
+            n=groups.c.n + bindparam("add"),
+            newest=case((groups.c.newest < bindparam("ts"), bindparam("ts")), else_=groups.c.newest)), old)
+    if new:
+        conn.execute(insert(groups), new)
 
 
 def _day(ts: float) -> str:

@@ -7,7 +7,7 @@ from typing import Dict, List, Optional
 from sqlalchemy import delete, func, insert, select, update
 
 from console import config
-from console.db import Databases, labels, messages
+from console.db import Databases, groups, labels, messages
 
 FAQ_KEYS = ["what_is_dry_needling", "how_it_works", "trigger_points", "vs_acupuncture", "benefits",
             "conditions", "what_to_expect", "does_it_hurt", "twitch_response", "session_details",
@@ -39,14 +39,12 @@ class Review:
     def groups(self, status: str = "open", since: Optional[float] = None, limit: int = 25,
                offset: int = 0) -> List[dict]:
         labelled = select(labels.c.group_key)
-        query = (select(messages.c.group_key, func.count().label("n"), func.max(messages.c.ts).label("newest"))
-                 .where(messages.c.outcome.in_(("fallback", "oos")), messages.c.group_key.is_not(None)))
+        g = groups.c
+        query = select(g.group_key, g.n, g.newest)
         if since:
-            query = query.where(messages.c.ts >= since)
-        query = query.where(messages.c.group_key.not_in(labelled) if status == "open"
-                            else messages.c.group_key.in_(labelled))
-        query = query.group_by(messages.c.group_key).order_by(func.max(messages.c.ts).desc()) \
-            .limit(limit).offset(offset)
+            query = query.where(g.newest >= since)
+        query = query.where(g.group_key.not_in(labelled) if status == "open" else g.group_key.in_(labelled))
+        query = query.order_by(g.newest.desc()).limit(limit).offset(offset)
         with self.dbs.console.connect() as conn:
             rows = conn.execute(query).fetchall()
             keys = [r.group_key for r in rows]

@@ -115,7 +115,7 @@ def _authenticate(ctx: Ctx, role: str, allow_unfinished: bool):
         ctx.audit("session ended", detail=f"{problem} session used for {request.url.path}"[:300],
                   user=user.name if user else None)
     if session is None:
-        if token is None and not problem:
+        if not problem:
             ctx.audit("denied", detail=f"signed out: {request.method} {request.url.path}"[:300])
         if request.method == "GET" and not request.url.path.startswith("/api/"):
             nxt = request.url.path + (("?" + request.url.query) if request.url.query else "")

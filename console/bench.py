@@ -126,7 +126,8 @@ def measure(dbs, label: str, runs: int, rnd: random.Random):
         "call-back queue": lambda: "/callbacks",
         "conversations list": lambda: "/conversations",
         "conversations, filtered (fell back, SMS)": lambda: "/conversations?outcome=fallback&channel=twilio",
-        "conversations, one day": lambda: f"/conversations?from={today - timedelta(days=rnd.randint(1, 300))}&to=" + str(today - timedelta(days=rnd.randint(0, 0))),
+        "conversations, one day": lambda: (lambda d: f"/conversations?from={d}&to={d}")(
+            today - timedelta(days=rnd.randint(1, 300))),
         "transcript": lambda: f"/conversations/{rnd.randint(1, max_id)}",
         "unanswered questions": lambda: "/unanswered",
         "insights, 30 days (6 charts)": lambda: "/insights",

@@ -87,8 +87,13 @@ class Review:
 
     def new_topics(self) -> List[dict]:
         with self.dbs.console.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(select(labels).where(labels.c.label == "new")
-                                                           .order_by(labels.c.at.desc()))]
+            out = [dict(r._mapping) for r in conn.execute(select(labels).where(labels.c.label == "new")
+                                                          .order_by(labels.c.at.desc()))]
+            for item in out:
+                item["example"] = mask(conn.scalar(select(messages.c.text).where(
+                    messages.c.group_key == item["group_key"]).order_by(messages.c.ts.desc()).limit(1)) or
+                    item["group_key"])
+            return out
 
     def training_examples(self) -> Dict[str, List[str]]:
         """intent -> reviewed example texts (topic labels; 'not for us' teaches out_of_scope)."""

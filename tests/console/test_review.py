@@ -148,3 +148,14 @@ def test_emergency_email_has_reference_and_time_only(dbs, monkeypatch):
         assert seed_time
     finally:
         server.stop()
+
+
+def test_new_topic_requests_are_listed_but_not_trained(dbs, client, tmp_path):
+    seed(dbs)
+    signed_in(dbs, client)
+    csrf = csrf_of(client.get("/unanswered").text)
+    client.post("/unanswered/label", data={"csrf": csrf, "key": group_key("asdf qwerty zxcv"), "label": "new"})
+    reviewed = client.get("/unanswered?status=reviewed").text
+    assert "New topics requested" in reviewed and "“asdf qwerty zxcv”" in reviewed
+    assert "asdf" not in (tmp_path / "nlu_reviewed.yml").read_text()
+    assert yaml.safe_load((tmp_path / "nlu_reviewed.yml").read_text())["nlu"] == []

@@ -7,8 +7,9 @@ cleaned (bad characters replaced) and cut to what a patient would write; metadat
 small flat JSON object or is dropped.
 
 Messages starting with "/" are Rasa's button payloads ("/book_appointment"). Only payloads our
-own buttons send are passed on as payloads; anything else ("/restart", "/faq", "/session_start")
-is read as ordinary text, so typing one cannot reset, skip or break a conversation.
+own buttons send are passed on as payloads, with only the entities our buttons carry; anything
+else ("/restart", "/faq", "/session_start") is read as ordinary text, so typing one cannot
+reset, skip, pre-fill or break a conversation.
 """
 import functools
 import json
@@ -86,8 +87,9 @@ def patient_text(text: str) -> str:
     if not text.startswith("/"):
         return text
     match = _PAYLOAD.match(text)
-    if match and match.group(1) in _allowed_payload_intents() and _entities_ok(match.group(2)):
-        return text
+    if match and match.group(1) in _allowed_payload_intents():
+        # a button's intent; entities only those our buttons send (never slot values)
+        return text if _entities_ok(match.group(2)) else f"/{match.group(1)}"
     return text.lstrip("/").strip() or "?"
 
 

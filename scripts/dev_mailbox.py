@@ -3,13 +3,14 @@
 `make run` starts it when no SMTP_HOST is configured, so a call-back request can be tried end to
 end with no outside mail server. In production set SMTP_HOST/SMTP_PORT/SMTP_USER/SMTP_PASSWORD.
 """
+import os
 import sys
 import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-OUTBOX = Path("var/outbox")
+OUTBOX = Path(os.environ.get("OUTBOX_DIR", "var/outbox"))
 
 
 class WriteToOutbox:

@@ -5,9 +5,10 @@
 # and, in local mode (no SMTP_HOST given), a mailbox that writes front-desk emails to var/outbox/.
 # One part dying never stops the others. Ctrl-C stops everything.
 set -euo pipefail
-mkdir -p var/log
-export CONSOLE_PORT="${CONSOLE_PORT:-8090}"
-conf=var/supervisord.conf
+var="$(realpath -m "${VAR_DIR:-var}")"  # logs, supervisor's socket; tests use their own
+mkdir -p "$var/log"
+export CONSOLE_PORT="${CONSOLE_PORT:-8090}" OUTBOX_DIR="${OUTBOX_DIR:-$var/outbox}"
+conf="$var/supervisord.conf"
 
 program() {  # name, command: one supervised process, its output in var/log/<name>.log
   cat >>"$conf" <<EOF
@@ -22,7 +23,7 @@ stopasgroup=true
 killasgroup=true
 stopwaitsecs=20
 redirect_stderr=true
-stdout_logfile=$PWD/var/log/$1.log
+stdout_logfile=$var/log/$1.log
 stdout_logfile_maxbytes=10MB
 stdout_logfile_backups=3
 EOF
@@ -35,18 +36,18 @@ nodaemon=true
 logfile=/dev/stdout
 logfile_maxbytes=0
 loglevel=info
-pidfile=$PWD/var/supervisord.pid
-childlogdir=$PWD/var/log
+pidfile=$var/supervisord.pid
+childlogdir=$var/log
 
 [unix_http_server]
-file=$PWD/var/supervisor.sock
+file=$var/supervisor.sock
 chmod=0700
 
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 [supervisorctl]
-serverurl=unix://$PWD/var/supervisor.sock
+serverurl=unix://$var/supervisor.sock
 EOF
 
 health="rasa=http://127.0.0.1:${RASA_PORT}/health actions=http://127.0.0.1:${ACTION_PORT}/health web=http://127.0.0.1:${WEB_PORT}/health"
@@ -74,7 +75,7 @@ ${console_line}
     SMS webhook      http://localhost:${RASA_PORT}/webhooks/twilio/webhook  (needs TWILIO_AUTH_TOKEN, TWILIO_WEBHOOK_URL)
     health           http://localhost:${RASA_PORT}/health  :${ACTION_PORT}/health  :${WEB_PORT}/health
     call-backs       .venv/bin/python -m callbacks list      (emails in var/outbox/ in local mode)
-    logs             var/log/<part>.log;  status: .venv/bin/supervisorctl -c $conf status
+    logs             $var/log/<part>.log;  status: .venv/bin/supervisorctl -c $conf status
   Try:  curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"me","message":"is this acupuncture?"}'
 
   supervisord restarts any part that stops; its messages follow.

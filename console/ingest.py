@@ -79,6 +79,7 @@ class Ingester:
         self.lock = threading.Lock()
         self.last_reconcile = 0.0
         self._groups = None  # token -> group keys seen, for joining similar wordings
+        self._mail_failed_at: Dict[int, float] = {}  # conversation id -> last failed email (retry each minute)
 
     def _group_for(self, text: str, labelled: set) -> str:
         """The key of an existing group with nearly the same words (Jaccard >= 0.6), else its own."""
@@ -285,10 +286,14 @@ class Ingester:
                 conversations.c.emergency & ~conversations.c.emergency_notified)).fetchall()
         for cid, last in due:
             if last >= cutoff:
+                if time.time() - self._mail_failed_at.get(cid, 0) < 60:
+                    continue
                 try:
                     send_emergency_email(cid, last, self.hours)
                     sent += 1
-                except Exception as error:  # retried on the next pass
+                    self._mail_failed_at.pop(cid, None)
+                except Exception as error:  # retried a minute later
+                    self._mail_failed_at[cid] = time.time()
                     logger.warning("emergency email for C%s not sent: %s", cid, type(error).__name__)
                     continue
             with self.dbs.console.begin() as conn:

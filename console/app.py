@@ -300,7 +300,14 @@ def account(ctx: Ctx):
 # -- call-backs ---------------------------------------------------------------------------------
 @page()
 def home(ctx: Ctx):
-    raise Redirect("/callbacks")
+    """Today at a glance: the queue, today's conversations, what the assistant could not answer."""
+    today = datetime.now(config.TZ).date()
+    summary = views.today(ctx.state.dbs, today)
+    queue = ctx.state.queue.items("open")
+    groups = ctx.state.review.groups("open", since=views.day_start(today), limit=5)
+    return ctx.render("home.html", summary=summary, queue=queue[:5], open_count=len(queue),
+                      overdue=sum(1 for i in queue if i["overdue"]), groups=groups, today=today.isoformat(),
+                      recent=views.conversation_list(ctx.state.dbs, start=today, end=today)[:8])
 
 
 @page()

@@ -112,6 +112,21 @@ def _days(start: date, end: date) -> List[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def today(dbs: Databases, day: date) -> Dict[str, int]:
+    """Counts for one clinic day from the per-day table."""
+    d = daily.c
+    out = {"conversations": 0, "messages": 0, "faq": 0, "fallback": 0, "oos": 0, "emergency": 0}
+    with dbs.console.connect() as conn:
+        for kind, key, n in conn.execute(select(d.kind, d.key, d.n).where(d.day == day.isoformat())):
+            if kind == "start":
+                out["conversations"] += n
+            elif kind == "channel":
+                out["messages"] += n
+            elif kind == "outcome" and key in out:
+                out[key] += n
+    return out
+
+
 def conv_link(**params) -> str:
     return "/conversations?" + urlencode({k: v for k, v in params.items() if v})
 

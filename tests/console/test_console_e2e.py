@@ -163,10 +163,20 @@ def test_front_desk_sees_a_new_request_marks_it_and_labels_a_miss(stack, console
     shot(page, "unanswered")
     group.get_by_role("button", name="Not for us").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
-    reviewed = yaml.safe_load(Path(console["work"] / "nlu_reviewed.yml").read_text())
+    reviewed_text = Path(console["work"] / "nlu_reviewed.yml").read_text()
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+    training = RasaYAMLReader().reads(reviewed_text)  # what `make train` will read
+    assert "asdf qwerty zxcv" in [m.get("text") for m in training.training_examples]
+    reviewed = yaml.safe_load(reviewed_text)
     assert reviewed["version"] == "3.1"
     examples = {b["intent"]: b["examples"] for b in reviewed["nlu"]}
     assert "- asdf qwerty zxcv" in examples["out_of_scope"]
+
+    # today at a glance
+    page.get_by_role("link", name="Today").click()
+    expect(page.locator(".tiles")).to_contain_text("conversation")
+    check_axe(page, "today")
+    shot(page, "today")
 
     # the conversation, with what the assistant understood
     page.get_by_role("link", name="Conversations").click()
@@ -218,8 +228,9 @@ def test_the_sign_in_page_and_the_chat_widget_pass_axe(stack, console, browser):
     page.goto(f"http://127.0.0.1:{stack.web_port}/?chat_server={stack.url}")
     page.get_by_role("button", name="Open chat with the clinic assistant").click()
     expect(page.locator(".cc-bot").first).to_be_visible(timeout=30000)
+    bots = page.locator(".cc-bot").count()
     page.get_by_label("Your message").fill("is this acupuncture?")
     page.get_by_label("Your message").press("Enter")
-    expect(page.locator(".cc-bot").last).to_contain_text("Traditional Chinese Medicine", timeout=30000)
+    expect(page.locator(".cc-bot")).not_to_have_count(bots, timeout=30000)  # an answer, with its buttons
     check_axe(page, "chat widget")
     context.close()

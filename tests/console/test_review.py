@@ -159,3 +159,11 @@ def test_new_topic_requests_are_listed_but_not_trained(dbs, client, tmp_path):
     assert "New topics requested" in reviewed and "“asdf qwerty zxcv”" in reviewed
     assert "asdf" not in (tmp_path / "nlu_reviewed.yml").read_text()
     assert yaml.safe_load((tmp_path / "nlu_reviewed.yml").read_text())["nlu"] == []
+
+
+def test_today_page(dbs, client):
+    seed(dbs)
+    signed_in(dbs, client)
+    page = client.get("/").text
+    assert "emergency message" in page and "3</strong> conversations today" in page
+    assert "asdf qwerty zxcv" in page

@@ -370,8 +370,10 @@ def callback_delete(ctx: Ctx):
     item = _request_or_404(ctx)
     if ctx.field("confirm") != "yes":
         raise Denied(400, "Tick the box to confirm the patient asked for their details to be deleted.")
-    ctx.state.queue.delete(item)
-    ctx.audit("deleted call-back", target=item["reference"], detail="on the patient's request")
+    erase = ctx.field("conversation") == "yes"
+    found = ctx.state.queue.delete(item, conversation_too=erase)
+    ctx.audit("deleted call-back", target=item["reference"], detail="on the patient's request" + (
+        "; conversation to be erased" if found else "; conversation not found" if erase else ""))
     raise Redirect("/callbacks?deleted=" + quote(item["reference"]))
 
 

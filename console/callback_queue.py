@@ -1,13 +1,16 @@
 """The call-back queue: requests from callback_requests, with the console's status, attempts, notes."""
 import csv
+import hashlib
 import io
+import os
 from datetime import timedelta
 from typing import Dict, List, Optional
 
 from sqlalchemy import delete, insert, select, update
 
 from console import config
-from console.db import Databases, callback_actions, callback_notifications, callback_requests, callback_state
+from console.db import (Databases, callback_actions, callback_notifications, callback_requests, callback_state,
+                        conversations, forget_requests)
 
 STATUS_LABELS = {"new": "New", "called": "Called", "no_answer": "No answer", "done": "Done"}
 ACTIONS = ("called", "no_answer", "done")
@@ -119,13 +122,29 @@ class Queue:
             conn.execute(update(callback_requests).where(callback_requests.c.id == request_id).values(
                 status=status, done_at=config.now_utc() if status == "done" else None))
 
-    def delete(self, item: dict) -> None:
+    def conversation_of(self, item: dict) -> Optional[str]:
+        """The conversation the request came from (requests keep only a salted hash of its id)."""
+        salt = os.environ.get("CALLBACK_SENDER_SALT", "clinic-callbacks")
+        with self.dbs.console.connect() as conn:
+            for (sender,) in conn.execute(select(conversations.c.sender_id).where(conversations.c.callback)):
+                if hashlib.sha256(f"{salt}:{sender}".encode()).hexdigest() == item["sender_key"]:
+                    return sender
+        return None
+
+    def delete(self, item: dict, conversation_too: bool = False) -> bool:
+        """Deletes the request; with conversation_too, asks for the conversation to be erased as well
+        (the same way the patient's own "delete my details" does). Returns whether one was found."""
+        sender = self.conversation_of(item) if conversation_too else None
+        if sender:
+            with self.dbs.callbacks.begin() as conn:
+                conn.execute(insert(forget_requests).values(sender_id=sender, requested_at=config.now_utc()))
         with self.dbs.callbacks.begin() as conn:
             conn.execute(delete(callback_notifications).where(callback_notifications.c.request_id == item["id"]))
             conn.execute(delete(callback_requests).where(callback_requests.c.id == item["id"]))
         with self.dbs.console.begin() as conn:
             conn.execute(delete(callback_actions).where(callback_actions.c.request_id == item["id"]))
             conn.execute(delete(callback_state).where(callback_state.c.request_id == item["id"]))
+        return bool(sender)
 
     def export_csv(self, show: str = "all") -> str:
         out = io.StringIO()

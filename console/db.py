@@ -180,6 +180,14 @@ callback_notifications = Table(
     Column("request_id", Integer),
 )
 
+# "Delete my details": the action server erases the conversation once it is idle (callbacks/transcripts.py).
+forget_requests = Table(
+    "forget_requests", source_meta,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False),
+    Column("requested_at", DateTime, nullable=False),
+)
+
 tracker_meta = MetaData()
 events = Table(
     "events", tracker_meta,

@@ -125,3 +125,20 @@ def test_csv_export_is_for_admins_and_audited(dbs, client):
     names = {r[2] for r in rows[1:]}
     assert "'=HYPERLINK(evil)" in names and "Sam Lee" in names
     assert ("exported call-backs", None, "all: 2 rows") in actions_audited(dbs)
+
+
+def test_delete_can_erase_the_conversation_too(dbs, client):
+    import time
+    from console.ingest import Ingester
+    from tests.console.helpers import Tracker, action, user
+    Tracker(dbs.tracker).add("web-77", [user("call me back", "request_human", 0.9, time.time(), "socketio"),
+                                        action("action_submit_callback")])
+    Ingester(dbs).run_once()
+    s = store(dbs)
+    r = submit(s, "Erase Me", sender="web-77")
+    make_user(dbs, "dana", "frontdesk")
+    sign_in(client, "dana", STRONG)
+    csrf = csrf_of(client.get(f"/callbacks/{r.id}").text)
+    client.post(f"/callbacks/{r.id}/delete", data={"csrf": csrf, "confirm": "yes", "conversation": "yes"})
+    assert [f.sender_id for f in s.forget_requests()] == ["web-77"]  # the action server erases it when idle
+    assert ("deleted call-back", r.reference, "on the patient's request; conversation to be erased") in actions_audited(dbs)

@@ -27,6 +27,8 @@ def free_port() -> int:
 
 
 def newest_model() -> str:
+    if os.environ.get("TEST_MODEL"):  # a chosen model instead of the newest (comparing two models)
+        return os.environ["TEST_MODEL"]
     models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
         raise RuntimeError("no trained model in models/: run `make train` first")

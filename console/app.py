@@ -22,7 +22,7 @@ from console import charts, config, security, views
 from console.db import Databases, audit, conversations, create_tables, users
 from console.ingest import Ingester
 from console.callback_queue import Queue
-from console.review import LABELS, TOPICS, Review, mask, topic_name
+from console.review import LABELS, Review, mask, topic_name
 
 logger = logging.getLogger("console")
 HERE = Path(__file__).resolve().parent
@@ -438,7 +438,7 @@ def unanswered(ctx: Ctx):
     review = ctx.state.review
     groups = review.groups(status, limit=26, offset=(page_no - 1) * 25)
     return ctx.render("unanswered.html", groups=groups[:25], more=len(groups) > 25, page_no=page_no,
-                      view=status, topics=[(t, topic_name(t)) for t in TOPICS], labels=LABELS,
+                      view=status, topics=[(t, topic_name(t)) for t in review.topics], labels=LABELS,
                       new_topics=review.new_topics() if status == "reviewed" else [],
                       topic_name=topic_name, saved=ctx.arg("saved"))
 
@@ -453,7 +453,7 @@ def unanswered_label(ctx: Ctx):
         review.unlabel(key)
         ctx.audit("review label removed", detail=f"group of {len(key)} chars")
     else:
-        if label == "topic" and topic not in TOPICS:
+        if label == "topic" and topic not in review.topics:
             raise Denied(400, "Choose the topic it should have been.")
         try:
             review.label(key, label, topic, ctx.user.name)

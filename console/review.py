@@ -1,6 +1,8 @@
 """Unanswered questions: grouped by similar wording, labelled by staff, written as Rasa NLU data."""
 import os
 import re
+
+import yaml
 import tempfile
 from typing import Dict, List, Optional
 
@@ -15,6 +17,29 @@ FAQ_KEYS = ["what_is_dry_needling", "how_it_works", "trigger_points", "vs_acupun
 TOPICS = [f"faq/{k}" for k in FAQ_KEYS] + [
     "ask_hours", "ask_location", "ask_contact", "ask_cost", "book_appointment", "request_human",
     "greet", "goodbye", "thank", "bot_challenge", "affirm", "deny"]
+# Intents staff should not label into: safety and the dialogue's own mechanics.
+NOT_LABELLABLE = {"faq", "nlu_fallback", "out_of_scope", "emergency", "cancel", "correct_callback",
+                  "delete_my_data", "ask_more"}
+
+
+def load_topics(path=None) -> list:
+    """FAQ keys (responses utter_faq/<key>) and intents from the assistant's domain.yml, so a topic
+    added there can be chosen here; the contract's list when the file cannot be read."""
+    try:
+        domain = yaml.safe_load(open(path or os.environ.get("CONSOLE_DOMAIN") or config.ROOT / "domain.yml"))
+        keys = sorted(k.split("/", 1)[1] for k in (domain.get("responses") or {}) if k.startswith("utter_faq/"))
+        intents = []
+        for item in domain.get("intents") or []:
+            name = next(iter(item)) if isinstance(item, dict) else item
+            if name not in NOT_LABELLABLE:
+                intents.append(name)
+        if keys and intents:
+            return [f"faq/{k}" for k in keys] + intents
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        pass
+    return TOPICS
+
+
 LABELS = {"topic": "Should have been topic", "new": "New topic needed", "not_for_us": "Not for us"}
 CONTACT_LIKE = re.compile(r"\d[\d\s().-]{5,}\d|@|\b\d{3,}\b")
 
@@ -33,8 +58,9 @@ def looks_like_contact(text: str) -> bool:
 
 
 class Review:
-    def __init__(self, dbs: Databases):
+    def __init__(self, dbs: Databases, topics=None):
         self.dbs = dbs
+        self.topics = topics or load_topics()
 
     def groups(self, status: str = "open", since: Optional[float] = None, limit: int = 25,
                offset: int = 0) -> List[dict]:
@@ -72,7 +98,7 @@ class Review:
                 messages.c.group_key == key, messages.c.outcome.in_(("fallback", "oos")))) > 0
 
     def label(self, key: str, label: str, topic: Optional[str], user: str) -> None:
-        if label not in LABELS or (label == "topic" and topic not in TOPICS):
+        if label not in LABELS or (label == "topic" and topic not in self.topics):
             raise ValueError("unknown label or topic")
         values = dict(label=label, topic=topic if label == "topic" else None, user_name=user, at=config.now_utc())
         with self.dbs.console.begin() as conn:

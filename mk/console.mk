@@ -26,7 +26,7 @@ console/node_modules/axe-core/axe.min.js: console/package-lock.json
 console-setup: $(CONSOLE_VENV)/.installed console/node_modules/axe-core/axe.min.js
 
 console-test-unit: console-setup
-	$(CONSOLE_PY) -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning tests/console \
+	$(CONSOLE_PY) -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning -W 'ignore:Using' tests/console \
 		--ignore=tests/console/test_console_e2e.py
 
 console-test-e2e: console-setup train

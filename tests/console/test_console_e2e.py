@@ -111,7 +111,8 @@ def first_sign_in(page, url, name, one_time):
     expect(page.get_by_text("Your password has been changed")).to_be_visible()
 
 
-BOOKING = [("can someone call me back?", "What name"), ("Sam Lee", "phone number"), ("604 555 0134", "email"),
+# the "Request a call-back" button's payload first (what a patient taps), then typed answers
+BOOKING = [("/request_human", "What name"), ("Sam Lee", "phone number"), ("604 555 0134", "email"),
            ("skip", "When would you like"), ("any weekday morning", "clinic before"),
            ("I'm a new patient", "Privacy"), ("yes", "Shall I send it"), ("yes", "Reference: CB-")]
 

@@ -167,3 +167,12 @@ def test_today_page(dbs, client):
     page = client.get("/").text
     assert "emergency message" in page and "3</strong> conversations today" in page
     assert "asdf qwerty zxcv" in page
+
+
+def test_topics_come_from_the_domain(tmp_path):
+    from console.review import load_topics
+    domain = tmp_path / "domain.yml"
+    domain.write_text("intents:\n  - greet\n  - emergency\n  - ask_parking\n  - faq:\n      is_retrieval_intent: true\n"
+                      "responses:\n  utter_faq/new_key:\n  - text: x\n  utter_greet:\n  - text: hi\n")
+    assert load_topics(domain) == ["faq/new_key", "greet", "ask_parking"]
+    assert "faq/vs_acupuncture" in load_topics(tmp_path / "missing.yml")

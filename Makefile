@@ -1,6 +1,7 @@
 # make run   - set up, train if needed, start the assistant (SQLite default)
 # make test  - set up, train if needed, run every test
 # make eval  - held-out NLU report and confusion matrix in results/
+# make fuzz, make soak, make faults - never-silent checks (10,000 generated requests, 30 min of load, outages)
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
@@ -30,7 +31,7 @@ export WEB_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) clinic/red_flags.py
 
-.PHONY: setup train run test eval validate unit stories heldout bench audit clean
+.PHONY: setup train run test eval validate unit stories heldout bench soak fuzz faults audit clean
 
 # Parts with make rules of their own (mk/*.mk: the staff console, NLU evaluation) add their
 # test targets to EXTRA_TESTS, which `make test` runs after the assistant's own tests.
@@ -79,8 +80,9 @@ stories: train
 heldout: train
 	$(PY) -m tests.heldout.score --floor-accuracy 0.95
 
+# tests/faults kills and restarts real processes; tests/fuzz runs a small fuzz campaign (FUZZ_CASES)
 test: setup validate unit train stories heldout
-	$(PY) -m pytest -q tests/integration tests/production
+	$(PY) -m pytest -q tests/integration tests/production tests/faults tests/fuzz
 	@$(if $(EXTRA_TESTS),$(MAKE) --no-print-directory $(EXTRA_TESTS))
 
 eval: train
@@ -90,6 +92,18 @@ eval: train
 # Speed and memory, ours against the stock `rasa init` configuration on the same data.
 bench: train
 	$(PY) bench/run.py
+
+# Never silent: 10,000 generated requests on REST, signed SMS and socket.io (tests/fuzz/campaign.py).
+fuzz: train
+	$(PY) -m tests.fuzz.campaign --cases $(or $(FUZZ_CASES),10000)
+
+# 30 minutes of the benchmark's mix at a steady rate; memory per process at start and end.
+soak: train
+	$(PY) bench/soak.py --minutes $(or $(SOAK_MINUTES),30)
+
+# Only the fault tests (real processes killed and restarted).
+faults: train
+	$(PY) -m pytest -q tests/faults
 
 # Known vulnerabilities in the pinned dependencies (needs PyPI's vulnerability data or OSV online).
 audit: setup

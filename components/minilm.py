@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT / "build" / "minilm"
@@ -21,6 +22,7 @@ WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9
 DIM = 384
 MAX_TOKENS = 128
 LAYERS, HEADS = 6, 12
+CACHE_SIZE = 20000  # the training examples once (components share them), then recent messages
 
 
 def _sha256(path: Path) -> str:
@@ -80,6 +82,7 @@ class MiniLM:
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
+        self._cache: Dict[str, np.ndarray] = {}
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         batch, length = ids.shape
@@ -104,8 +107,22 @@ class MiniLM:
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """One L2-normalised 384-dim row per text (float32)."""
+        """One L2-normalised 384-dim row per text (float32). Texts are cached, so the components
+        that use the embedding (classifier, splitter) encode a text once."""
         texts = [t if t and t.strip() else "." for t in texts]
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            if len(self._cache) + len(missing) > CACHE_SIZE:
+                self._cache.clear()
+            if len(missing) == 1:
+                with threadpool_limits(1):  # one short sentence: one BLAS thread is faster
+                    vectors = self._encode(missing)
+            else:
+                vectors = self._encode(missing, batch_size)
+            self._cache.update(zip(missing, vectors))
+        return np.stack([self._cache[t] for t in texts]).astype(np.float32)
+
+    def _encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))  # similar lengths together

@@ -11,30 +11,23 @@ CONTRACT.md's /model/parse shape), and the second goes out as:
     action_answer_second after the first answer (data/rules_second_question.yml).
 Runs before EmergencyNet, which drops the second question when it raises an emergency.
 """
-import json
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
-from components import minilm
+from components.sentence_classifier import LabelModel, training_pairs
 
 ENTITY = "second_question"
 ANSWERABLE_INTENTS = {"ask_cost", "ask_hours", "ask_location", "ask_contact", "ask_offer", "ask_referral",
                       "ask_availability", "ask_what_to_bring", "ask_acupuncture", "ask_medication",
                       "book_appointment"}
-ANALYZERS = {"word": {"analyzer": "word", "ngram_range": (1, 2)},
-             "char": {"analyzer": "char_wb", "ngram_range": (2, 5)}}
 _QUESTION_START = (r"(?:what|whats|what's|how|is|are|does|do|did|can|could|will|would|should|who|when|where|why|"
                    r"any|am|which|r|wat|wats)")
 _AND_SPLIT = re.compile(rf"^(?P<a>.{{8,}}?)\s*,?\s+(?:and|&|also|plus|and also)\s+(?P<b>{_QUESTION_START}\b.{{5,}})$",
@@ -55,57 +48,6 @@ def split_questions(text: str) -> Optional[Tuple[str, str]]:
         if match and len(match.group("a").split()) >= 2 and len(match.group("b").split()) >= 2:
             return match.group("a").strip(" ,"), match.group("b").strip()
     return None
-
-
-class LabelModel:
-    """Intent-or-FAQ-key classifier: [MiniLM embedding, tf-idf] -> logistic regression."""
-
-    def __init__(self, vectorizers: Dict[str, TfidfVectorizer], model: LogisticRegression):
-        self.vectorizers, self.model = vectorizers, model
-        self.classes = [str(c) for c in model.classes_]
-
-    @staticmethod
-    def _features(vectorizers, texts: List[str]):
-        dense = csr_matrix(minilm.shared().encode(texts) * 2.0)
-        return hstack([dense] + [v.transform(texts) for v in vectorizers.values()]).tocsr()
-
-    @classmethod
-    def fit(cls, texts: List[str], labels: List[str], seed: int) -> "LabelModel":
-        vectorizers = {name: TfidfVectorizer(sublinear_tf=True, lowercase=True, **kwargs)
-                       for name, kwargs in ANALYZERS.items()}
-        for v in vectorizers.values():
-            v.fit(texts)
-        model = LogisticRegression(C=10, max_iter=3000, random_state=seed)
-        model.fit(cls._features(vectorizers, texts), labels)
-        return cls(vectorizers, model)
-
-    def predict(self, texts: List[str]) -> List[Tuple[str, float]]:
-        probs = self.model.predict_proba(self._features(self.vectorizers, texts))
-        return [(self.classes[int(np.argmax(p))], float(np.max(p))) for p in probs]
-
-    def save(self, directory: Path) -> None:
-        meta = {"classes": self.classes, "vocabularies": {}}
-        for name, vectorizer in self.vectorizers.items():
-            meta["vocabularies"][name] = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
-            np.save(directory / f"idf_{name}.npy", vectorizer.idf_)
-        np.save(directory / "coef.npy", self.model.coef_)
-        np.save(directory / "intercept.npy", self.model.intercept_)
-        (directory / "meta.json").write_text(json.dumps(meta))
-
-    @classmethod
-    def load(cls, directory: Path) -> "LabelModel":
-        meta = json.loads((directory / "meta.json").read_text())
-        vectorizers = {}
-        for name, kwargs in ANALYZERS.items():
-            vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True,
-                                         vocabulary=meta["vocabularies"][name], **kwargs)
-            vectorizer.idf_ = np.load(directory / f"idf_{name}.npy")
-            vectorizers[name] = vectorizer
-        model = LogisticRegression()
-        model.classes_ = np.array(meta["classes"])
-        model.coef_ = np.load(directory / "coef.npy")
-        model.intercept_ = np.load(directory / "intercept.npy")
-        return cls(vectorizers, model)
 
 
 def answerable(label: str) -> bool:
@@ -143,7 +85,7 @@ def set_label(message: Message, label: str, confidence: float) -> None:
 class QuestionSplitter(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"threshold": 0.5, "replace_threshold": 0.6, "random_seed": 2024}
+        return {"threshold": 0.5, "replace_threshold": 0.6, "minilm_scale": 2.0, "C": 10.0, "random_seed": 2024}
 
     def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
                  resource: Optional[Resource] = None, model: Optional[LabelModel] = None) -> None:
@@ -165,9 +107,9 @@ class QuestionSplitter(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get("text")]
-        labels = [m.get("intent_response_key") or m.get("intent") for m in examples]
-        self.model = LabelModel.fit([m.get("text") for m in examples], labels, self.config["random_seed"])
+        texts, labels = training_pairs(training_data)
+        self.model = LabelModel.fit(texts, labels, self.config["random_seed"],
+                                    self.config["minilm_scale"], self.config["C"])
         with self.model_storage.write_to(self.resource) as directory:
             self.model.save(Path(directory))
         return self.resource

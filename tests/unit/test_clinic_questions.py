@@ -1,0 +1,101 @@
+"""Clinic questions answered from clinic.yml, the second answer of a two-question message, and
+the splitting of a message into its questions."""
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clinic_questions
+from clinic import config
+
+CLINIC = {
+    "name": "Test Physio", "phone": "604-555-0199", "address": "1 Test Way", "booking_url": "https://example.com/b",
+    "timezone": "America/Vancouver", "hours": {"monday": "08:00-19:00"},
+    "fees": "Fees vary by visit.", "insurance": "Extended health often covers it.",
+    "clinic_questions_confirmed": False,
+    "referral": "Call us to check whether your plan needs a referral.",
+    "availability": "Book online to see openings.",
+}
+
+
+@pytest.fixture(autouse=True)
+def clinic_file(tmp_path, monkeypatch):
+    path = tmp_path / "clinic.yml"
+    path.write_text(yaml.safe_dump(CLINIC))
+    monkeypatch.setenv("CLINIC_CONFIG", str(path))
+    return path
+
+
+def tracker(slots=None, channel="rest"):
+    latest = {"text": "x", "intent": {"name": "faq"}, "entities": []}
+    events = [{"event": "user", "text": "x", "input_channel": channel, "parse_data": latest}]
+    return Tracker("p", slots or {}, latest, events, False, None, {}, "action_listen")
+
+
+def run(action, trk):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, trk, {})
+    return dispatcher.messages, events
+
+
+@pytest.mark.parametrize("action,expected", [
+    (clinic_questions.ActionClinicReferral(), "whether your plan needs a referral"),
+    (clinic_questions.ActionClinicAvailability(), "Book online to see openings."),
+    # not written in clinic.yml: a plain "call us", never an invented fact
+    (clinic_questions.ActionClinicOffer(), config.CLINIC_QUESTION_DEFAULT),
+    (clinic_questions.ActionClinicWhatToBring(), config.CLINIC_QUESTION_DEFAULT),
+])
+def test_clinic_answers_come_from_the_clinic_file_with_the_phone_number(action, expected):
+    [message], _ = run(action, tracker())
+    assert expected in message["text"] and "604-555-0199" in message["text"]
+
+
+def test_unconfirmed_clinic_answers_are_reported_as_placeholders():
+    assert any("clinic_questions" in p for p in config.placeholders(config.load()))
+
+
+def test_the_shipped_clinic_file_has_every_clinic_answer():
+    from pathlib import Path
+    shipped = yaml.safe_load((Path(__file__).resolve().parents[2] / "clinic.yml").read_text())
+    for key in config.CLINIC_QUESTIONS:
+        assert shipped.get(key), key
+
+
+def test_second_faq_answer_is_its_response_and_the_slot_is_cleared():
+    messages, events = run(clinic_questions.ActionAnswerSecond(), tracker({"second_question": "faq/does_it_hurt"}))
+    assert messages[0]["response"] == "utter_faq/does_it_hurt"
+    assert events == [{"event": "slot", "timestamp": None, "name": "second_question", "value": None}]
+
+
+def test_second_clinic_answer_is_built_from_the_clinic_file():
+    messages, _ = run(clinic_questions.ActionAnswerSecond(), tracker({"second_question": "ask_referral"}))
+    assert "referral" in messages[0]["text"]
+
+
+def test_on_sms_the_second_answer_is_one_numbered_option():
+    messages, _ = run(clinic_questions.ActionAnswerSecond(),
+                      tracker({"second_question": "faq/does_it_hurt"}, channel="twilio"))
+    assert messages[0]["buttons"] == [{"title": "Does it hurt?", "payload": "Does dry needling hurt?"}]
+
+
+def test_nothing_to_answer_sends_nothing():
+    messages, events = run(clinic_questions.ActionAnswerSecond(), tracker({}))
+    assert messages == [] and events[0]["name"] == "second_question"
+
+
+@pytest.mark.parametrize("text,halves", [
+    ("what is IMS and is it effective?", ("what is IMS", "is it effective?")),
+    ("What is dry needling? How is it different from acupuncture?",
+     ("What is dry needling?", "How is it different from acupuncture?")),
+    ("how much does it cost, and do you direct bill", ("how much does it cost", "do you direct bill")),
+])
+def test_two_questions_are_split(text, halves):
+    from components.question_splitter import split_questions
+    assert split_questions(text) == halves
+
+
+@pytest.mark.parametrize("text", ["is it safe", "can i take advil and tylenol together",
+                                  "does it hurt", "pain in my neck and shoulder, can ims help"])
+def test_one_question_is_not_split(text):
+    from components.question_splitter import split_questions
+    assert split_questions(text) is None

@@ -183,6 +183,9 @@ class Ingester:
                     conv["channel"] = channel
                     conv["user_messages"] += 1
                     outcome = outcome_of(intent)
+                    if any(isinstance(e, dict) and e.get("entity") == "emergency_kind"
+                           for e in parse.get("entities") or []):
+                        outcome = "emergency"  # the red-flag net's mark, whatever the intent
                     if conv["in_form"] and outcome != "emergency":
                         outcome = "form"
                     text = (data.get("text") or "")[:1000]
@@ -201,6 +204,8 @@ class Ingester:
                         conv[flag] = True
                     # a confident intent the dialogue still could not handle: a fallback too
                     msg = last_msg.get(r.sender_id)
+                    if r.action_name == "utter_emergency" and msg and msg["outcome"] != "emergency":
+                        msg["outcome"], msg["text"], msg["group_key"] = "emergency", None, None
                     if r.action_name == "action_fallback" and msg and msg["outcome"] in ("other", "faq") \
                             and msg["_text"] is not None:
                         msg["outcome"], msg["text"] = "fallback", msg["_text"]

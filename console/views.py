@@ -95,7 +95,9 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
                 confidence = response.get("confidence", confidence)
             lines.append({"who": "patient", "ts": ts, "text": data.get("text") or "", "topic": topic_name(topic),
                           "intent": intent, "confidence": confidence, "in_form": in_form,
-                          "emergency": intent == "emergency",
+                          "emergency": intent == "emergency" or any(
+                              isinstance(e, dict) and e.get("entity") == "emergency_kind"
+                              for e in parse.get("entities") or []),
                           "unsure": intent in ("nlu_fallback", "out_of_scope")})
         elif kind == "bot":
             text = data.get("text") or ""

@@ -176,3 +176,18 @@ def test_topics_come_from_the_domain(tmp_path):
                       "responses:\n  utter_faq/new_key:\n  - text: x\n  utter_greet:\n  - text: hi\n")
     assert load_topics(domain) == ["faq/new_key", "greet", "ask_parking"]
     assert "faq/vs_acupuncture" in load_topics(tmp_path / "missing.yml")
+
+
+def test_red_flag_net_marks_count_as_emergencies(dbs):
+    from sqlalchemy import select
+    from console.db import conversations, messages
+    now = time.time()
+    red = user("my chest feels tight since the session", "faq", 0.6, now, "socketio", faq="soreness_after")
+    red["parse_data"]["entities"] = [{"entity": "emergency_kind", "value": "medical"}]
+    Tracker(dbs.tracker).add("web-red", [red, action("utter_emergency", now + 1)])
+    Tracker(dbs.tracker).add("web-red2", [user("I can't breathe well", "ask_hours", 0.5, now, "socketio"),
+                                          action("utter_emergency", now + 1)])
+    Ingester(dbs).run_once()
+    with dbs.console.connect() as conn:
+        assert list(conn.scalars(select(messages.c.outcome))) == ["emergency", "emergency"]
+        assert all(conn.scalars(select(conversations.c.emergency)))

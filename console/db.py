@@ -248,6 +248,9 @@ class Databases:
     def __init__(self, console_url: Optional[str] = None, tracker_url: Optional[str] = None,
                  callback_url: Optional[str] = None):
         self.console = make_engine(console_url or config.console_url())
+        if self.console.dialect.name == "sqlite":  # the ingest pass writes while pages read
+            with self.console.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         self.tracker = make_engine(tracker_url or config.tracker_url())
         self.callbacks = make_engine(callback_url or config.callback_url())
 

@@ -8,6 +8,7 @@ from actions.buttons import CALL_BACK, FAQ_BUTTONS, INTENT_TITLES, faq_button
 from clinic import config
 
 FALLBACK_INTENT = "nlu_fallback"
+MIN_TOPIC_CONFIDENCE = 0.05
 
 
 def likely_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
@@ -19,13 +20,18 @@ def likely_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
         key = (item.get("intent_response_key") or "").replace("faq/", "", 1)
         if key in FAQ_BUTTONS:
             scored.append((item.get("confidence", 0.0), faq_button(key)))
-    faq_weight = next(
+    selector = ((message.get("response_selector") or {}).get("faq") or {})
+    # the sentence classifier ranks FAQ answers and intents on one scale ("joint"); a
+    # ResponseSelector ranks answers given "faq", so those are weighted by P(faq)
+    faq_weight = 1.0 if selector.get("joint") else next(
         (i.get("confidence", 0.0) for i in message.get("intent_ranking") or [] if i.get("name") == "faq"), 0.0
     )
     scored = [(confidence * faq_weight, button) for confidence, button in scored]
     for item in message.get("intent_ranking") or []:
         if item.get("name") in INTENT_TITLES:
             scored.append((item.get("confidence", 0.0), INTENT_TITLES[item["name"]]))
+    # honest: only topics the model found at least somewhat likely
+    scored = [pair for pair in scored if pair[0] >= MIN_TOPIC_CONFIDENCE]
     scored.sort(key=lambda pair: pair[0], reverse=True)
     buttons, seen = [], set()
     for _, button in scored:

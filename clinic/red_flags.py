@@ -35,7 +35,8 @@ _MEDICAL_PATTERNS = [
     r"\bwheez\w*.{0,30}\b(?:cant|hard|trouble|lips|blue)",
     r"\b(?:lungs?|breathing) (?:feels? |is |are )?(?:tight|closing|collapsed|punctured)",
     r"\b(?:think|feels? like|might have|may have|i have|ive got|got) (?:a |my )?(?:punctured|collapsed) lung",
-    r"\bpneumothorax\b(?!.{0,40}\b(?:risk|chance|possible|safe|happen|cause)\b)",
+    r"(?<!risk of )(?<!risk of a )(?<!chance of )(?<!chance of a )\bpneumothorax\b"
+    r"(?!.{0,40}\b(?:risk|chance|possible|safe|happen\w*|cause\w*)\b)",
     # chest / heart
     r"\bchest (?:pain|pian|pains|hurts?|hurting|ache|aches|aching|is tight|feels tight|tightness|"
     r"tight|pressure|heavy|heaviness|is heavy|feels heavy|squeez\w*|crush\w*|burning)\b",
@@ -111,6 +112,20 @@ _MEDICAL_PATTERNS = [
     r"\b(?:continu\w*|kept|keeps) (?:to )?swell\w*",
     r"\bdyspn\w*|\bthoracic pain\b|\bpleuritic\b",
     r"\babscess\w*|\bcellulitis\b|\b(?:wrist|foot) drop\b",
+    # the words case reports and patients' accounts use
+    r"\b(?:developed|diagnosed|suffered|sustained|presented|admitted|treated for|resulted in|led to|leading to|"
+    r"caused|causing|confirmed|showed|revealed|ended up with|turned out to be|it was)\b.{0,40}"
+    r"\b(?:pneumothora\w*|ha?emothorax|collapsed lung|punctured lung|lung puncture|tension pneumo\w*|septic\w*|"
+    r"sepsis|infection|nerve (?:damage|injury)|cardiac tamponade|spinal cord injury)\b",
+    r"\b(?:pneumothora\w*|ha?emothorax|collapsed lung|punctured lung)\b.{0,60}\b(?:after|following|from|due to)\b.{0,30}"
+    r"\b(?:needl\w*|ims|acupuncture|session|treatment)",
+    r"\bsyncop\w*|\bseptic\b|\bsepsis\b|\bnecroti[sz]\w*",
+    r"\bbreath\w* (?:is |are |feels? |has been |getting )?(?:so |very |really )?(?:shallow|laboured|labored|rattly)\b",
+    r"\b(?:keep|kept|keeps|been|started|start) (?:on )?(?:fainting|passing out|blacking out)\b",
+    r"\bfound to have (?:a |an )?(?:collapsed lung|punctured lung|pneumothora\w*)",
+    r"\bchest\b.{0,20}\b(?:crushing|crushed|caving)\b",
+    r"\b(?:swollen|swelling|red|hot)\b.{0,60}\b(?:fever\w*|chills)\b|\b(?:fever\w*|chills)\b.{0,60}\b(?:swollen|swelling)\b",
+    r"\b(?:short|shortness) of breath\w*|\bbreathless\w*|\bgasp\w*",
     r"\b(?:respiratory|breathing) (?:difficult\w*|distress)\b",
     r"\bfrom (?:my |the |his |her )?(?:back|shoulder|neck|ribs?|side)\b.{0,20}\b(?:in)?to (?:my |the |his |her )?chest\b",
     r"\b(?:pain|pressure|tightness|squeezing|heaviness|discomfort)\b(?:\s+\w+){0,3},?\s+in (?:my |the |his |her )?chest\b",
@@ -135,6 +150,13 @@ _CRISIS_PATTERNS = [
     r"\b(?:cant|can not|cannot|dont think i can|not sure i can) (?:make it|last|get through|survive) (?:another|one more) day\b",
     r"\bready to give up\b(?! on (?:physio|ims|needl\w*|treatment|exercis\w*|this clinic|the gym|running))",
     r"\bgive up on (?:life|living|everything)\b",
+    r"\bwish(?:ed)? for oblivion\b|\b(?:long|longing|wish\w*) (?:for|to) (?:death|die|not exist|disappear|sleep forever)\b",
+    r"\bhopeless\w*\b.{0,60}\b(?:live|living|life|anymore|die|dying|end|point)\b",
+    r"\b(?:thoughts|thinking|think) (?:of|about) (?:death|dying|ending it|not being here|killing)\b",
+    r"\bno (?:reason|will) to (?:live|go on|keep going)\b",
+    r"\bpills? (?:are |all )?(?:lined up|saved up|stockpiled|counted out)\b",
+    r"\b(?:goodbye|suicide) (?:note|letter)\b",
+    r"\bbetter off if i (?:was|were|am) (?:gone|dead|not here|not around)\b",
     r"\b(?:wouldnt|would not|wont|will not) (?:mind|care) if i (?:died|didnt wake up|did not wake up|was gone|were gone|was dead)\b",
     r"\bif i (?:just )?(?:died|disappeared|wasnt here|was gone)\b.{0,30}\b(?:nobody|no one|better|easier|relief)\b",
     r"\bbetter off (?:dead|without me)\b",

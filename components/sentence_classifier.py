@@ -121,7 +121,7 @@ def apply_label(message: Message, classes: List[str], probs: np.ndarray) -> None
         selector = {"response": {"id": None, "responses": [], "response_templates": [],
                                  "confidence": faq_ranking[0]["confidence"], "intent_response_key": best,
                                  "utter_action": f"utter_{best}", "template_name": f"utter_{best}"},
-                    "ranking": faq_ranking[:10]}
+                    "ranking": faq_ranking[:10], "joint": True}
         message.set("response_selector", {"all_retrieval_intents": [RETRIEVAL], RETRIEVAL: selector},
                     add_to_output=True)
 

@@ -126,3 +126,18 @@ def test_out_of_scope_says_so_and_offers_people_not_faq_content():
     assert "can't answer" in msg["text"] and "604-555-0199" in msg["text"] and "8-1-1" in msg["text"]
     assert "needle" not in msg["text"].lower()
     assert payloads(msg) == ["/request_human"]
+
+
+def test_did_you_mean_reads_the_sentence_classifiers_joint_ranking_and_skips_unlikely_topics():
+    parse = {
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "faq", "confidence": 0.25},
+                           {"name": "ask_referral", "confidence": 0.2}, {"name": "ask_cost", "confidence": 0.01}],
+        "response_selector": {"faq": {"joint": True, "ranking": [
+            {"intent_response_key": "faq/side_effects", "confidence": 0.25},
+            {"intent_response_key": "faq/safety", "confidence": 0.22},
+            {"intent_response_key": "faq/benefits", "confidence": 0.02}]}},
+    }
+    events = [{"event": "user", "text": "x", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    [msg], _ = run(fallback.ActionFallback(), tracker("x", "nlu_fallback", parse, events))
+    assert [b["title"] for b in msg["buttons"]] == [
+        "Other side effects?", "Is it safe?", "Do I need a referral?", "Talk to a person"]

@@ -89,3 +89,22 @@ def test_second_opinion_blocks_confident_nonsense_and_survives_save_and_load(tmp
     assert gate.process([confident_nonsense])[0].get("intent")["name"] == "nlu_fallback"
     real = message("does needling hurt", answers=(("faq/does_it_hurt", 0.97), ("faq/x", 0.01)))
     assert gate.process([real])[0].get("intent")["name"] == "faq"
+
+
+def test_an_unsure_model_whose_best_guess_is_emergency_still_gets_the_emergency_reply():
+    msg = message("something happened after my session", intent="nlu_fallback", confidence=0.3)
+    msg.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.3},
+                               {"name": "emergency", "confidence": 0.28}, {"name": "faq", "confidence": 0.2}])
+    msg.set("second_question", {"label": "faq/safety"})
+    msg.set("entities", [{"entity": "second_question", "value": "faq/safety"}])
+    msg = EmergencyNet().process([msg])[0]
+    assert msg.get("intent")["name"] == "emergency"
+    assert [e["value"] for e in msg.get("entities")] == ["unclear"]
+    assert not msg.get("second_question")
+
+
+def test_an_unsure_model_whose_best_guess_is_something_else_stays_a_fallback():
+    msg = message("hmm", intent="nlu_fallback", confidence=0.3)
+    msg.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.3},
+                               {"name": "faq", "confidence": 0.28}, {"name": "emergency", "confidence": 0.2}])
+    assert EmergencyNet().process([msg])[0].get("intent")["name"] == "nlu_fallback"

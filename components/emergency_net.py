@@ -85,6 +85,7 @@ def drop_second_question(message: Message) -> None:
 def mark_kind(message: Message, kind: str) -> None:
     """The entity that fills the `emergency_kind` slot (domain.yml), replacing any earlier mark."""
     entities = [e for e in message.get("entities") or [] if e.get("entity") != KIND_ENTITY]
-    entities.append({"entity": KIND_ENTITY, "value": kind, "start": 0, "end": 0,
+    # the span is the whole message: the kind is about all of it (and a test story can mark it)
+    entities.append({"entity": KIND_ENTITY, "value": kind, "start": 0, "end": len(message.get("text") or ""),
                      "confidence": 1.0, "extractor": "EmergencyNet"})
     message.set("entities", entities, add_to_output=True)

@@ -143,7 +143,10 @@ class QuestionSplitter(GraphComponent):
                 continue
             message.set(ENTITY, second, add_to_output=True)
             entities = [e for e in message.get("entities") or [] if e.get("entity") != ENTITY]
-            entities.append({"entity": ENTITY, "value": second["label"], "start": 0, "end": 0,
+            text = message.get("text") or ""
+            start = text.rfind(second["text"])  # the span is the second question
+            start, end = (start, start + len(second["text"])) if start >= 0 else (0, len(text))
+            entities.append({"entity": ENTITY, "value": second["label"], "start": start, "end": end,
                              "confidence": second["confidence"], "extractor": "QuestionSplitter"})
             message.set("entities", entities, add_to_output=True)
         return messages

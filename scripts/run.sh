@@ -62,7 +62,7 @@ console_line=""
 if [ -x console/.venv/bin/python ] && console/.venv/bin/python -m console init; then  # init prints the first admin's one-time password
   program console "console/.venv/bin/python -m console serve --port $CONSOLE_PORT"
   health="$health console=http://127.0.0.1:${CONSOLE_PORT}/health"
-  console_line="    front-desk console http://localhost:${CONSOLE_PORT}/   (staff sign-in)"
+  console_line="    staff console    http://localhost:${CONSOLE_PORT}/   (staff sign-in)"
 fi
 program watchdog ".venv/bin/python scripts/watchdog.py $health"
 
@@ -74,7 +74,7 @@ ${console_line}
     REST webhook     http://localhost:${RASA_PORT}/webhooks/rest/webhook
     SMS webhook      http://localhost:${RASA_PORT}/webhooks/twilio/webhook  (needs TWILIO_AUTH_TOKEN, TWILIO_WEBHOOK_URL)
     health           http://localhost:${RASA_PORT}/health  :${ACTION_PORT}/health  :${WEB_PORT}/health
-    call-backs       .venv/bin/python -m callbacks list      (emails in var/outbox/ in local mode)
+    call-backs       .venv/bin/python -m callbacks list      (emails in $OUTBOX_DIR in local mode)
     logs             $var/log/<part>.log;  status: .venv/bin/supervisorctl -c $conf status
   Try:  curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"me","message":"is this acupuncture?"}'
 

@@ -59,3 +59,12 @@ def test_faq_answers_have_the_parse_shape_of_the_contract():
     assert [r["intent_response_key"] for r in message.get("response_selector")["faq"]["ranking"]] == [
         "faq/does_it_hurt", "faq/safety"]
     assert [i["name"] for i in message.get("intent_ranking")] == ["faq", "ask_cost"]
+
+
+def test_tensorflow_graph_equals_the_numpy_reference():
+    numpy_only = minilm.MiniLM(use_tf=False)
+    texts = ["A man is eating food.", "what is dry needling and does it hurt after?", "ok"]
+    reference = numpy_only._encode(texts)
+    fast = minilm.shared()
+    assert fast.use_tf
+    assert np.abs(fast._encode(texts) - reference).max() < 1e-5

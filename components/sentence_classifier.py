@@ -151,6 +151,8 @@ class SentenceClassifier(GraphComponent):
                 model = LabelModel.load(Path(directory))
         except (ValueError, FileNotFoundError):
             pass
+        if model is not None:
+            minilm.shared()  # load and check the weights now, not on a patient's first message
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -101,7 +101,8 @@ _MEDICAL_PATTERNS = [
     r"\b(?:breath|breathing|lungs?|chest)\b.{0,20}\b(?:sounds?|sounding|makes? a) (?:odd|weird|strange|funny|wet|crackly|raspy|rattly|wheezy)",
     r"\bcough\w*\b.{0,40}\b(?:blood|pink|since (?:the|my) (?:needl\w*|ims|session|treatment|appointment)|"
     r"(?:after|since) (?:the |my )?(?:needl\w*|ims|dry needling|acupuncture|session|treatment))",
-    r"\b(?:needl\w*|ims|acupuncture|session|treatment)\b.{0,80}\bcough\w*\b",
+    r"\b(?:needl\w*|ims|acupuncture|session|treatment)\b.{0,80}\b(?:started|now|keep|keeps|kept|been|began|begun|"
+    r"cant stop|and|with)\b.{0,20}\bcough\w*\b(?!.{0,20}\b(?:help|treat)\b)",
     r"\bcough\w* up\b",
     r"\blungs? (?:collapsed|was punctured|got punctured|deflated|partially collapsed)\b",
     r"\b(?:hospitali[sz]\w*|in the er|in emergency|to the er|to emergency)\b.{0,80}\b(?:lung|breath\w*|chest)",
@@ -120,6 +121,13 @@ _MEDICAL_PATTERNS = [
     r"\b(?:pneumothora\w*|ha?emothorax|collapsed lung|punctured lung)\b.{0,60}\b(?:after|following|from|due to)\b.{0,30}"
     r"\b(?:needl\w*|ims|acupuncture|session|treatment)",
     r"\bsyncop\w*|\bseptic\b|\bsepsis\b|\bnecroti[sz]\w*",
+    r"\b(?:rushed|admitted|ended up|taken by ambulance|went to emergency|went to the er|had to go to the er)\b.{0,20}"
+    r"\b(?:hospital|er|emergency|icu)?\b.{0,40}\b(?:after|following|since)\b.{0,30}\b(?:needl\w*|acupuncture|ims|session|treatment)",
+    r"\b(?:needl\w*|acupuncture|ims)\b.{0,80}\b(?:rushed|taken|went|go|admitted|ended up) (?:to |in )?(?:the )?(?:er|emergency|hospital|icu)\b",
+    r"\b(?:paraly[sz]\w*|(?:cant|couldnt|cannot|could not|unable to) (?:move|feel|lift) (?:my |his |her |either |both )?(?:legs?|arms?|feet|hands?))\b",
+    r"\bspinal\b.{0,30}\b(?:ha?ematoma|bleed\w*|cord injury|abscess)",
+    r"\b(?:sharp|stabbing|severe|sudden|intense|excruciating) (?:\w+ ){0,2}pain\b.{0,30}\b(?:chest|lungs?|breath\w*)\b",
+    r"\bneedle (?:broke|snapped|broken|stuck)\b.{0,40}\b(?:inside|in my|in his|in her|under the skin)",
     r"\bbreath\w* (?:is |are |feels? |has been |getting )?(?:so |very |really )?(?:shallow|laboured|labored|rattly)\b",
     r"\b(?:keep|kept|keeps|been|started|start) (?:on )?(?:fainting|passing out|blacking out)\b",
     r"\bfound to have (?:a |an )?(?:collapsed lung|punctured lung|pneumothora\w*)",
@@ -154,6 +162,9 @@ _CRISIS_PATTERNS = [
     r"\bhopeless\w*\b.{0,60}\b(?:live|living|life|anymore|die|dying|end|point)\b",
     r"\b(?:thoughts|thinking|think) (?:of|about) (?:death|dying|ending it|not being here|killing)\b",
     r"\bno (?:reason|will) to (?:live|go on|keep going)\b",
+    r"\bwish(?:ed)? (?:that )?i (?:was|were|could be|would be) (?:dead|gone|never born)\b|\bwish(?:ed)? i (?:could|would) (?:just )?die\b",
+    r"\bend (?:my|the|all (?:of )?(?:my|this|the)) (?:suffering|pain for good)\b",
+    r"\b(?:thought|thoughts|thinking|considered|considering) (?:about |of )?(?:taking my (?:own )?life|suicide|killing myself|dying)\b",
     r"\bpills? (?:are |all )?(?:lined up|saved up|stockpiled|counted out)\b",
     r"\b(?:goodbye|suicide) (?:note|letter)\b",
     r"\bbetter off if i (?:was|were|am) (?:gone|dead|not here|not around)\b",

@@ -39,7 +39,10 @@ def split_questions(text: str) -> Optional[Tuple[str, str]]:
     text = " ".join((text or "").split())
     if len(text) < 12 or len(text) > 400:
         return None
-    parts = [p.strip() for p in re.split(r"(?<=\?)\s+", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?<=\?)[\"\u201d\u2019']?\s+", text) if p.strip()]
+    quotes = "\"\u201c\u201d\u2018\u2019' "
+    parts = [re.sub(r"^(?:or|and|also|plus|then)\s+", "", p.strip(quotes), flags=re.IGNORECASE).strip(quotes)
+             for p in parts]
     questions = [p for p in parts if p.endswith("?")]
     if len(parts) == 2 and len(questions) >= 1 and all(len(p.split()) >= 2 for p in parts):
         return parts[0], parts[1]

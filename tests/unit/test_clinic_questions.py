@@ -99,3 +99,8 @@ def test_two_questions_are_split(text, halves):
 def test_one_question_is_not_split(text):
     from components.question_splitter import split_questions
     assert split_questions(text) is None
+
+
+def test_quoted_questions_are_split_too():
+    from components.question_splitter import split_questions
+    assert split_questions("\u201cWill I be sore?\u201d or \u201cDoes it work?\u201d") == ("Will I be sore?", "Does it work?")

@@ -16,7 +16,6 @@ from rasa.shared.nlu.training_data.message import Message
 from clinic import red_flags
 
 EMERGENCY = "emergency"
-FALLBACK = "nlu_fallback"
 KIND_ENTITY = "emergency_kind"
 SECOND = "second_question"  # set by components/question_splitter.py
 
@@ -39,11 +38,8 @@ class EmergencyNet(GraphComponent):
         for message in messages:
             kind = red_flags.classify(message.get("text") or "")
             if kind is None:
-                if model_says_emergency(message):
-                    if (message.get("intent") or {}).get("name") != EMERGENCY:
-                        intent = {"name": EMERGENCY, "confidence": top_model_confidence(message)}
-                        message.set("intent", intent, add_to_output=True)
-                        drop_second_question(message)
+                if (message.get("intent") or {}).get("name") == EMERGENCY:
+                    drop_second_question(message)
                     mark_kind(message, "unclear")  # the model alone: give both numbers
                 continue
             intent = {"name": EMERGENCY, "confidence": 1.0}
@@ -54,23 +50,6 @@ class EmergencyNet(GraphComponent):
             drop_second_question(message)
             mark_kind(message, kind)
         return messages
-
-
-def model_says_emergency(message: Message) -> bool:
-    """The model's best guess is `emergency`, even when it was too unsure to answer anything
-    (nlu_fallback): an emergency is never hidden behind a "did you mean"."""
-    intent = (message.get("intent") or {}).get("name")
-    if intent == EMERGENCY:
-        return True
-    if intent != FALLBACK:
-        return False
-    ranking = [i for i in message.get("intent_ranking") or [] if i.get("name") != FALLBACK]
-    return bool(ranking) and ranking[0].get("name") == EMERGENCY
-
-
-def top_model_confidence(message: Message) -> float:
-    ranking = [i for i in message.get("intent_ranking") or [] if i.get("name") == EMERGENCY]
-    return float(ranking[0].get("confidence", 0.0)) if ranking else 0.0
 
 
 def drop_second_question(message: Message) -> None:

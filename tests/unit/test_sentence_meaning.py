@@ -68,3 +68,10 @@ def test_tensorflow_graph_equals_the_numpy_reference():
     fast = minilm.shared()
     assert fast.use_tf
     assert np.abs(fast._encode(texts) - reference).max() < 1e-5
+
+
+def test_weights_with_another_hash_are_refused(tmp_path):
+    for name in ("model.safetensors", "tokenizer.json", "config.json", "vocab.txt"):
+        (tmp_path / name).write_bytes(b"not the pinned weights")
+    with pytest.raises(RuntimeError, match="refusing"):
+        minilm.MiniLM(tmp_path)

@@ -58,19 +58,26 @@ def plain(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+ALSO_ASKED = "You also asked:"  # actions/clinic_questions.py: a second question, offered as an option
+
+
 def render(messages: List[Dict[str, Any]]) -> str:
-    """All bot messages of one turn as one SMS, with the last buttons as numbered options."""
+    """All bot messages of one turn as one SMS, with the last buttons as numbered options, in two
+    segments where the wording allows (shorter option titles first, then a shorter way to offer
+    the patient's second question)."""
     texts = [plain(m.get("text", "")) for m in messages if m.get("text")]
     buttons = next((m.get("buttons") or m.get("quick_replies") for m in reversed(messages)
                     if m.get("buttons") or m.get("quick_replies")), None)
     body = "\n".join(texts)
-    if buttons:
-        for titles in (SHORT_TITLES, TINY_TITLES):  # the shorter wording when it saves a segment
-            options = ", ".join(f"{i} {titles.get(b['payload'], b['title'])}" for i, b in enumerate(buttons, 1))
-            if segments(f"{body}\nReply {options}") <= 2:
-                break
-        body += f"\nReply {options}"
-    return body or "Sorry, I have no answer for that. Please call the clinic."
+    if not buttons:
+        return body or "Sorry, I have no answer for that. Please call the clinic."
+    candidates = []
+    for titles in (SHORT_TITLES, TINY_TITLES):  # the shorter wording when it saves a segment
+        options = ", ".join(f"{i} {titles.get(b['payload'], b['title'])}" for i, b in enumerate(buttons, 1))
+        candidates.append(f"{body}\nReply {options}")
+    if texts and texts[-1] == ALSO_ASKED and len(buttons) == 1:
+        candidates.append("\n".join(texts[:-1]) + "\nReply 1 for your other question")
+    return next((c for c in candidates if segments(c) <= 2), candidates[-1])
 
 
 def twiml(text: Optional[str]) -> HTTPResponse:

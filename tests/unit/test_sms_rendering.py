@@ -1,5 +1,13 @@
 """How replies are shaped for SMS."""
-from channels.sms import conversation_id, plain, render, segments
+from pathlib import Path
+
+import pytest
+import yaml
+
+from channels.sms import ALSO_ASKED, conversation_id, plain, render, segments
+
+RESPONSES = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())["responses"]
+FAQ_KEYS = sorted(name.split("/", 1)[1] for name in RESPONSES if name.startswith("utter_faq/"))
 
 
 def test_buttons_become_numbered_options_in_the_same_message():
@@ -36,3 +44,12 @@ def test_every_faq_answer_fits_two_segments_with_its_options():
             text = render([variants[0]])
             assert segments(text) <= 2, (key, len(text))
             assert "Reply 1 Book" in text
+
+
+@pytest.mark.parametrize("key", FAQ_KEYS)
+def test_an_answer_and_a_second_question_still_fit_two_segments(key):
+    answer = RESPONSES[f"utter_faq/{key}"][0]
+    for title in ("How long, how many sessions?", "Combined with other care?", "Do I need a referral?"):
+        text = render([{"text": answer["text"], "buttons": answer.get("buttons")},
+                       {"text": ALSO_ASKED, "buttons": [{"title": title, "payload": "x"}]}])
+        assert segments(text) <= 2 and "Reply 1" in text

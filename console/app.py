@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 import pyotp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -102,6 +103,12 @@ def _run(app, request, form, fn, role, allow_unfinished):
         response = RedirectResponse(r.url, status_code=303)
     except Denied as d:
         response = ctx.render("error.html", status=d.status, message=d.message)
+    except DBAPIError as error:  # a database is down or unreachable: a clear 503, no stack trace
+        logger.error("database unavailable on %s %s: %s", request.method, request.url.path,
+                     type(getattr(error, "orig", None) or error).__name__)
+        response = _error_page(503, "A database the console needs is not answering. Please try again in a "
+                                    "few minutes; if it keeps happening, tell the administrator.")
+        response.headers["retry-after"] = "30"
     for args, kwargs in ctx.cookies_to_set:
         response.set_cookie(*args, **kwargs)
     return response
@@ -137,6 +144,8 @@ def _authenticate(ctx: Ctx, role: str, allow_unfinished: bool):
 
 
 def _safe_next(value: str) -> str:
+    if any(ord(c) < 33 or ord(c) == 127 for c in value):  # browsers drop tabs/newlines: "/\t/evil" is "//evil"
+        return "/"
     return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
 
 

@@ -154,7 +154,7 @@ class Queue:
         for i in self.items(show):
             writer.writerow([i["reference"], config.local(i["created_at"]).strftime("%Y-%m-%d %H:%M"),
                              _safe(i["name"]), _safe(i["phone"]), _safe(i["email"] or ""),
-                             _safe(i["preferred_time"]), i["patient_type"], i["status_label"], i["attempts"],
+                             _safe(i["preferred_time"]), _safe(i["patient_type"] or ""), i["status_label"], i["attempts"],
                              "yes" if i["overdue"] else "", "yes" if i["after_hours"] else ""])
         return out.getvalue()
 
@@ -162,4 +162,7 @@ class Queue:
 def _safe(value: str) -> str:
     """No spreadsheet formulas from patient-typed text (CSV injection)."""
     value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not value[1:2].isdigit() else value
+    # Every leading formula character is neutralised, digits after it or not ("=1+cmd|...", "-2+3+...");
+    # leading blanks are looked through (some spreadsheets ignore them).
+    return "'" + value if value.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") or value[:1] in ("\t", "\r", "\n") \
+        else value

@@ -41,6 +41,9 @@ def load_topics(path=None) -> list:
 
 
 LABELS = {"topic": "Should have been topic", "new": "New topic needed", "not_for_us": "Not for us"}
+# Characters YAML does not allow in a file (control characters, C1, surrogates): a patient typing
+# one would make data/nlu_reviewed.yml unreadable and `rasa train` fail.
+NOT_IN_YAML = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 CONTACT_LIKE = re.compile(r"\d[\d\s().-]{5,}\d|@|\b\d{3,}\b")
 
 
@@ -132,7 +135,7 @@ class Review:
                                      .order_by(messages.c.ts.desc()).limit(50))
                 bucket = out.setdefault(intent, [])
                 for text in texts:
-                    clean = " ".join((text or "").replace("[", "(").replace("]", ")").split())
+                    clean = " ".join(NOT_IN_YAML.sub(" ", text or "").replace("[", "(").replace("]", ")").split())
                     if clean and not looks_like_contact(clean) and clean.lower() not in {b.lower() for b in bucket}:
                         bucket.append(clean)
         return {k: v for k, v in out.items() if v}

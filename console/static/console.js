@@ -12,14 +12,20 @@
   }
   function poll() {
     fetch(table.getAttribute("data-poll"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        if (r.status === 401) { window.location.reload(); return null; }  // session ended: to the sign-in page
+        return r.ok ? r.json() : null;
+      })
       .then(function (data) {
         if (!data) return;
         var now = data.max_id + ":" + data.open + ":" + data.version;
         if (now === version || busy()) return;
         var newer = data.max_id > parseInt(version.split(":")[0], 10);
         return fetch(table.getAttribute("data-rows"), { credentials: "same-origin" })
-          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (r) {
+            if (r.redirected) { window.location.reload(); return null; }  // not the sign-in page inside the table
+            return r.ok ? r.text() : null;
+          })
           .then(function (html) {
             if (html === null) return;
             document.getElementById("queue-rows").innerHTML = html;

@@ -37,3 +37,29 @@ def test_a_database_that_is_down_gives_a_503_page_not_a_crash(dbs, app, client):
     response = client.get("/callbacks")
     assert response.status_code == 503
     assert "not answering" in response.text and "Traceback" not in response.text
+
+
+def test_odd_patient_text_cannot_break_the_reviewed_training_file(dbs, client, tmp_path):
+    import time
+    import yaml
+    from console.ingest import Ingester, group_key
+    from tests.console.helpers import Tracker, action, csrf_of, user
+    odd = ['bell\x07 and escape\x1b[31m text', 'weird "quotes": - intent: greet\n  examples: |\n    - hi',
+           '- leading dash # not a comment', 'x' * 900 + ' long', 'del\x7f and c1\x9b chars']
+    now = time.time() - 600
+    t = Tracker(dbs.tracker)
+    for i, text in enumerate(odd):
+        t.add(f"rest-odd-{i}", [user(text, "nlu_fallback", 0.2, now + i), action("action_fallback", now + i + 0.5)])
+    Ingester(dbs).run_once()
+    make_user(dbs, "dana", "frontdesk")
+    sign_in(client, "dana", STRONG)
+    csrf = csrf_of(client.get("/unanswered").text)
+    for text in odd:
+        assert client.post("/unanswered/label", data={"csrf": csrf, "key": group_key(text), "label": "topic",
+                                                      "topic": "faq/what_is_dry_needling"},
+                           follow_redirects=False).status_code == 303
+    data = yaml.safe_load((tmp_path / "nlu_reviewed.yml").read_text())
+    assert data["version"] == "3.1" and [b["intent"] for b in data["nlu"]] == ["faq/what_is_dry_needling"]
+    lines = data["nlu"][0]["examples"].splitlines()
+    assert len(lines) == len(odd) and all(line.startswith("- ") for line in lines)
+    assert not any(b.get("intent") == "greet" for b in data["nlu"])

@@ -30,11 +30,10 @@ EOF
 }
 
 cat >"$conf" <<EOF
-; written by scripts/run.sh at each start
+; written by scripts/run.sh at each start (in the foreground supervisord also prints its log)
 [supervisord]
 nodaemon=true
-logfile=/dev/stdout
-logfile_maxbytes=0
+logfile=$var/log/supervisord.log
 loglevel=info
 pidfile=$var/supervisord.pid
 childlogdir=$var/log

@@ -14,11 +14,9 @@ Either way the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/p
 reports), keeping the answer ranking so the fallback can offer the likely topics as buttons.
 The second model is stored as plain arrays (JSON + .npy), not pickles.
 """
-import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -29,9 +27,9 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from components import linear_store
+
 FALLBACK = "nlu_fallback"
-ANALYZERS = {"word": {"analyzer": "word", "ngram_range": (1, 2)},
-             "char": {"analyzer": "char_wb", "ngram_range": (2, 5)}}
 
 
 class SecondOpinion:
@@ -44,8 +42,7 @@ class SecondOpinion:
 
     @classmethod
     def fit(cls, texts: List[str], labels: List[str], faq: str, seed: int) -> "SecondOpinion":
-        vectorizers = {name: TfidfVectorizer(sublinear_tf=True, lowercase=True, **kwargs)
-                       for name, kwargs in ANALYZERS.items()}
+        vectorizers = linear_store.new_vectorizers()
         features = hstack([v.fit_transform(texts) for v in vectorizers.values()]).tocsr()
         model = LogisticRegression(C=10, max_iter=3000, class_weight="balanced", random_state=seed)
         model.fit(features, labels)
@@ -58,27 +55,11 @@ class SecondOpinion:
         return float(self.model.predict_proba(features)[0][self.faq_index])
 
     def save(self, directory: Path) -> None:
-        meta = {"faq": self.faq, "classes": [str(c) for c in self.model.classes_], "vocabularies": {}}
-        for name, vectorizer in self.vectorizers.items():
-            meta["vocabularies"][name] = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
-            np.save(directory / f"idf_{name}.npy", vectorizer.idf_)
-        np.save(directory / "coef.npy", self.model.coef_)
-        np.save(directory / "intercept.npy", self.model.intercept_)
-        (directory / "meta.json").write_text(json.dumps(meta))
+        linear_store.save(directory, self.vectorizers, self.model, {"faq": self.faq})
 
     @classmethod
     def load(cls, directory: Path) -> "SecondOpinion":
-        meta = json.loads((directory / "meta.json").read_text())
-        vectorizers = {}
-        for name, kwargs in ANALYZERS.items():
-            vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True,
-                                         vocabulary=meta["vocabularies"][name], **kwargs)
-            vectorizer.idf_ = np.load(directory / f"idf_{name}.npy")
-            vectorizers[name] = vectorizer
-        model = LogisticRegression()
-        model.classes_ = np.array(meta["classes"])
-        model.coef_ = np.load(directory / "coef.npy")
-        model.intercept_ = np.load(directory / "intercept.npy")
+        vectorizers, model, meta = linear_store.load(directory)
         return cls(vectorizers, model, meta["faq"])
 
 

@@ -15,7 +15,6 @@ for an FAQ answer `intent.name == "faq"` with `response_selector.faq.response` (
 FallbackClassifier and FaqAnswerGate after it turn an unsure answer into `nlu_fallback`.
 The model is stored as plain arrays (JSON + .npy), not pickles.
 """
-import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -30,11 +29,9 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from components import minilm
+from components import linear_store, minilm
 
 RETRIEVAL = "faq"
-ANALYZERS = {"word": {"analyzer": "word", "ngram_range": (1, 2)},
-             "char": {"analyzer": "char_wb", "ngram_range": (2, 5)}}
 
 
 class LabelModel:
@@ -50,8 +47,7 @@ class LabelModel:
 
     @classmethod
     def fit(cls, texts: List[str], labels: List[str], seed: int, scale: float = 2.0, c: float = 10.0) -> "LabelModel":
-        vectorizers = {name: TfidfVectorizer(sublinear_tf=True, lowercase=True, **kwargs)
-                       for name, kwargs in ANALYZERS.items()}
+        vectorizers = linear_store.new_vectorizers()
         for vectorizer in vectorizers.values():
             vectorizer.fit(texts)
         model = LogisticRegression(C=c, max_iter=3000, random_state=seed)
@@ -68,27 +64,11 @@ class LabelModel:
         return [(self.classes[int(np.argmax(p))], float(np.max(p))) for p in self.probabilities(texts)]
 
     def save(self, directory: Path) -> None:
-        meta = {"classes": self.classes, "scale": self.scale, "vocabularies": {}}
-        for name, vectorizer in self.vectorizers.items():
-            meta["vocabularies"][name] = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
-            np.save(directory / f"idf_{name}.npy", vectorizer.idf_)
-        np.save(directory / "coef.npy", self.model.coef_)
-        np.save(directory / "intercept.npy", self.model.intercept_)
-        (directory / "meta.json").write_text(json.dumps(meta))
+        linear_store.save(directory, self.vectorizers, self.model, {"scale": self.scale})
 
     @classmethod
     def load(cls, directory: Path) -> "LabelModel":
-        meta = json.loads((directory / "meta.json").read_text())
-        vectorizers = {}
-        for name, kwargs in ANALYZERS.items():
-            vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True,
-                                         vocabulary=meta["vocabularies"][name], **kwargs)
-            vectorizer.idf_ = np.load(directory / f"idf_{name}.npy")
-            vectorizers[name] = vectorizer
-        model = LogisticRegression()
-        model.classes_ = np.array(meta["classes"])
-        model.coef_ = np.load(directory / "coef.npy")
-        model.intercept_ = np.load(directory / "intercept.npy")
+        vectorizers, model, meta = linear_store.load(directory)
         return cls(vectorizers, model, float(meta["scale"]))
 
 
@@ -112,7 +92,6 @@ def apply_label(message: Message, classes: List[str], probs: np.ndarray) -> None
         if name not in seen:  # faq's confidence is its best answer's
             seen.add(name)
             intent_ranking.append({"name": name, "confidence": confidence})
-    top = classes[order[0]]
     intent = dict(intent_ranking[0])
     message.set("intent", intent, add_to_output=True)
     message.set("intent_ranking", intent_ranking[:10], add_to_output=True)

@@ -1,9 +1,8 @@
 """Two questions in one message ("what is IMS and does it hurt?"): both get answered, in order.
 
 The message is split at a question boundary ("...? ..." or "... and how/is/does/can ...").
-Each half is classified by a small model trained in the same `rasa train` on the same
-examples (MiniLM sentence embedding + tf-idf words and character n-grams, logistic
-regression; stored as plain arrays). When both halves are confidently two different questions
+Each half is classified by the sentence classifier before it (components/sentence_classifier.py
+leaves `question_halves` on the message: one model, trained once). When both halves are confidently two different questions
 the assistant can answer, the first becomes the message's intent (FAQ answer included, as
 CONTRACT.md's /model/parse shape), and the second goes out as:
   - `second_question` in the parse result: {"label": "faq/benefits", "text": ..., "confidence": ...}
@@ -12,17 +11,13 @@ CONTRACT.md's /model/parse shape), and the second goes out as:
 Runs before EmergencyNet, which drops the second question when it raises an emergency.
 """
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.sentence_classifier import LabelModel, training_pairs
+from components.sentence_classifier import HALVES
 
 ENTITY = "second_question"
 ANSWERABLE_INTENTS = {"ask_cost", "ask_hours", "ask_location", "ask_contact", "ask_offer", "ask_referral",
@@ -30,7 +25,7 @@ ANSWERABLE_INTENTS = {"ask_cost", "ask_hours", "ask_location", "ask_contact", "a
                       "book_appointment"}
 _QUESTION_START = (r"(?:what|whats|what's|how|is|are|does|do|did|can|could|will|would|should|who|when|where|why|"
                    r"any|am|which|r|wat|wats)")
-_AND_SPLIT = re.compile(rf"^(?P<a>.{{8,}}?)\s*,?\s+(?:and|&|also|plus|and also)\s+(?P<b>{_QUESTION_START}\b.{{5,}})$",
+_AND_SPLIT = re.compile(rf"^(?P<a>.{{8,}}?)\s*,?\s+(?:and|&|also|plus|and also|n|an|nd)\s+(?P<b>{_QUESTION_START}\b.{{5,}})$",
                         re.IGNORECASE | re.DOTALL)
 
 
@@ -84,49 +79,24 @@ def set_label(message: Message, label: str, confidence: float) -> None:
     message.set("intent_ranking", [dict(intent)] + ranking, add_to_output=True)
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class QuestionSplitter(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"threshold": 0.5, "replace_threshold": 0.6, "minilm_scale": 2.0, "C": 10.0, "random_seed": 2024}
+        return {"threshold": 0.5, "replace_threshold": 0.6}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
-                 resource: Optional[Resource] = None, model: Optional[LabelModel] = None) -> None:
+    def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
-        self.model_storage, self.resource, self.model = model_storage, resource, model
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "QuestionSplitter":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "QuestionSplitter":
-        model = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = LabelModel.load(Path(directory))
-        except (ValueError, FileNotFoundError):
-            pass
-        return cls(config, model_storage, resource, model)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        texts, labels = training_pairs(training_data)
-        self.model = LabelModel.fit(texts, labels, self.config["random_seed"],
-                                    self.config["minilm_scale"], self.config["C"])
-        with self.model_storage.write_to(self.resource) as directory:
-            self.model.save(Path(directory))
-        return self.resource
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+        return cls(config)
 
     def second_question(self, message: Message) -> Optional[Dict[str, Any]]:
-        if self.model is None or (message.get("intent") or {}).get("name") == "emergency":
+        halves = message.get(HALVES)
+        if not halves or (message.get("intent") or {}).get("name") == "emergency":
             return None
-        halves = split_questions(message.get("text") or "")
-        if not halves:
-            return None
-        (first, p_first), (second, p_second) = self.model.predict(list(halves))
+        (_, (first, p_first)), (second_text, (second, p_second)) = halves
         if first == second or not (answerable(first) and answerable(second)):
             return None
         if min(p_first, p_second) < self.config["threshold"]:
@@ -137,7 +107,7 @@ class QuestionSplitter(GraphComponent):
             if min(p_first, p_second) < self.config["replace_threshold"]:
                 return None
             set_label(message, first, p_first)
-        return {"label": second, "text": halves[1], "confidence": p_second, "first": first}
+        return {"label": second, "text": second_text, "confidence": p_second, "first": first}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

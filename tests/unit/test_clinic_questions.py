@@ -88,6 +88,8 @@ def test_nothing_to_answer_sends_nothing():
     ("What is dry needling? How is it different from acupuncture?",
      ("What is dry needling?", "How is it different from acupuncture?")),
     ("how much does it cost, and do you direct bill", ("how much does it cost", "do you direct bill")),
+    # SMS shorthand for "and"
+    ("wat is ims n does it hurt", ("wat is ims", "does it hurt")),
 ])
 def test_two_questions_are_split(text, halves):
     from components.question_splitter import split_questions
@@ -104,3 +106,31 @@ def test_one_question_is_not_split(text):
 def test_quoted_questions_are_split_too():
     from components.question_splitter import split_questions
     assert split_questions("\u201cWill I be sore?\u201d or \u201cDoes it work?\u201d") == ("Will I be sore?", "Does it work?")
+
+
+def _message_with_halves(text, first, second, p=0.9, intent="faq", key=None):
+    from rasa.shared.nlu.training_data.message import Message
+    from components.question_splitter import split_questions
+    from components.sentence_classifier import HALVES
+    msg = Message(data={"text": text})
+    msg.set("intent", {"name": intent, "confidence": p})
+    if intent == "faq":
+        msg.set("response_selector", {"faq": {"response": {"intent_response_key": key or first}}})
+    a, b = split_questions(text)
+    msg.set(HALVES, [(a, (first, p)), (b, (second, p))])
+    return msg
+
+
+def test_splitter_puts_the_second_question_in_the_parse_result():
+    from components.question_splitter import QuestionSplitter
+    msg = _message_with_halves("wat is ims n does it hurt", "faq/what_is_dry_needling", "faq/does_it_hurt")
+    QuestionSplitter({}).process([msg])
+    assert msg.get("second_question")["label"] == "faq/does_it_hurt"
+    assert any(e["entity"] == "second_question" and e["value"] == "faq/does_it_hurt" for e in msg.get("entities"))
+
+
+def test_splitter_leaves_an_unsure_half_alone():
+    from components.question_splitter import QuestionSplitter
+    msg = _message_with_halves("what is IMS and is it effective?", "faq/what_is_dry_needling", "faq/benefits", p=0.3)
+    QuestionSplitter({}).process([msg])
+    assert not msg.get("second_question")

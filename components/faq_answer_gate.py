@@ -5,10 +5,12 @@ component (after the ResponseSelector) closes both:
 
 1. The ResponseSelector is unsure which answer fits (low confidence, or two answers close):
    a message can be confidently "some FAQ" and still get the wrong answer.
-2. DIET is confidently wrong: the `faq` intent is by far the largest class, so unrelated
-   questions ("how do I fix a python error") can land in it with high confidence. A second,
-   independent model (tf-idf words + character n-grams, logistic regression, trained here on
-   the same data) must also find `faq` plausible.
+2. The classifier is confidently wrong: unrelated questions ("how do I fix a python error") can
+   land on an FAQ answer with high confidence. A second, independent model (tf-idf words +
+   character n-grams, logistic regression over the intents, trained here on the same data) must
+   not find the message out of scope. (It used to have to find `faq` itself plausible; once
+   `ask_acupuncture` had many examples, that refused "Is this acupuncture?" - measured on the
+   development sets, the out-of-scope test keeps the protection and loses no answers.)
 
 Either way the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/parse`
 reports), keeping the answer ranking so the fallback can offer the likely topics as buttons.
@@ -30,6 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from components import linear_store
 
 FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
 
 
 class SecondOpinion:
@@ -48,11 +51,20 @@ class SecondOpinion:
         model.fit(features, labels)
         return cls(vectorizers, model, faq)
 
-    def faq_probability(self, text: str) -> float:
+    def _probabilities(self, text: str):
         features = hstack([v.transform([text]) for v in self.vectorizers.values()]).tocsr()
+        return self.model.predict_proba(features)[0]
+
+    def faq_probability(self, text: str) -> float:
         if self.faq_index is None:
             return 1.0
-        return float(self.model.predict_proba(features)[0][self.faq_index])
+        return float(self._probabilities(text)[self.faq_index])
+
+    def out_of_scope_probability(self, text: str) -> float:
+        classes = [str(c) for c in self.model.classes_]
+        if OUT_OF_SCOPE not in classes:
+            return 0.0
+        return float(self._probabilities(text)[classes.index(OUT_OF_SCOPE)])
 
     def save(self, directory: Path) -> None:
         linear_store.save(directory, self.vectorizers, self.model, {"faq": self.faq})
@@ -75,8 +87,10 @@ class FaqAnswerGate(GraphComponent):
             "threshold": 0.5,
             # ...and beat the runner-up by at least this much
             "ambiguity_threshold": 0.1,
-            # the second model's P(faq) must reach this (0 switches the second opinion off)
-            "second_opinion_threshold": 0.2,
+            # the second model's P(faq) must reach this (0: not checked)
+            "second_opinion_threshold": 0.0,
+            # ...and its P(out_of_scope) must stay below this (0: not checked)
+            "out_of_scope_threshold": 0.5,
             "random_seed": 2024,
         }
 
@@ -103,7 +117,8 @@ class FaqAnswerGate(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get("text")]
-        if self.config["second_opinion_threshold"] > 0 and len({m.get("intent") for m in examples}) > 1:
+        wanted = self.config["second_opinion_threshold"] > 0 or self.config["out_of_scope_threshold"] > 0
+        if wanted and len({m.get("intent") for m in examples}) > 1:
             self.opinion = SecondOpinion.fit(
                 [m.get("text") for m in examples], [m.get("intent") for m in examples],
                 self.config["retrieval_intent"], self.config["random_seed"])
@@ -124,7 +139,13 @@ class FaqAnswerGate(GraphComponent):
         if top < self.config["threshold"] or top - runner_up < self.config["ambiguity_threshold"]:
             return True
         if self.opinion is not None:
-            return self.opinion.faq_probability(message.get("text") or "") < self.config["second_opinion_threshold"]
+            text = message.get("text") or ""
+            if self.config["second_opinion_threshold"] > 0 and \
+                    self.opinion.faq_probability(text) < self.config["second_opinion_threshold"]:
+                return True
+            if self.config["out_of_scope_threshold"] > 0 and \
+                    self.opinion.out_of_scope_probability(text) >= self.config["out_of_scope_threshold"]:
+                return True
         return False
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

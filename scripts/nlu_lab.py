@@ -40,7 +40,7 @@ def build(texts, labels, settings):
     return model, opinion
 
 
-def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergency_p=None):
+def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergency_p=None, oos_t=0.0):
     from clinic import red_flags
 
     texts = [it["text"] for it in items]
@@ -57,7 +57,8 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
         elif label.startswith("faq/"):
             top = faq_probs[0][1]
             runner = faq_probs[1][1] if len(faq_probs) > 1 else 0.0
-            if top < faq_t or top - runner < faq_amb or opinion.faq_probability(text) < second_t:
+            if top < faq_t or top - runner < faq_amb or (second_t > 0 and opinion.faq_probability(text) < second_t) \
+                    or (oos_t > 0 and opinion.out_of_scope_probability(text) >= oos_t):
                 predicted = "nlu_fallback"
         if emergency_p is not None and "emergency" in classes and p[classes.index("emergency")] >= emergency_p:
             predicted = "emergency"
@@ -82,14 +83,15 @@ def main():
     model, opinion = build(texts, labels, settings)
     fb = settings["FallbackClassifier"]["threshold"]
     gate = settings["FaqAnswerGate"]
-    grid = [(fb, gate["threshold"], gate.get("ambiguity_threshold", 0.0), gate["second_opinion_threshold"])]
+    grid = [(fb, gate["threshold"], gate.get("ambiguity_threshold", 0.0), gate.get("second_opinion_threshold", 0.0))]
+    oos_t = gate.get("out_of_scope_threshold", 0.5)
     if args.sweep:
         grid = [(f, q, a, s) for f in (0.2, 0.3, 0.4, 0.5) for q in (0.3, 0.4, 0.5, 0.6)
-                for a in (0.0, 0.1, 0.2) for s in (0.1,) if q >= f]
+                for a in (0.0, 0.1, 0.2) for s in (0.0,) if q >= f]
     for name in sets:
         items = load_set(name)
         for f, q, a, s in grid:
-            predicted, _ = decide(model, opinion, items, f, q, a, s, args.emergency_p)
+            predicted, _ = decide(model, opinion, items, f, q, a, s, args.emergency_p, oos_t)
             r = score(items, predicted)
             print(f"{name:14s} fb={f:.2f} faq={q:.2f} amb={a:.2f} 2nd={s:.2f}  acc {r['accuracy']:.3f}  "
                   f"wrong {r['wrong']:3d} ({r['wrong_rate']:.1%})  fallback {r['fallback']:3d}  "

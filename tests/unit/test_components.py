@@ -83,12 +83,16 @@ def test_second_opinion_blocks_confident_nonsense_and_survives_save_and_load(tmp
         assert abs(loaded.faq_probability(text) - opinion.faq_probability(text)) < 1e-9
     assert loaded.faq_probability("does dry needling hurt") > loaded.faq_probability("who won the hockey game")
 
-    confident_nonsense = message("who won the game", answers=(("faq/safety", 0.97), ("faq/x", 0.01)))
-    gate = FaqAnswerGate({"second_opinion_threshold": 0.3})
-    gate.opinion = loaded
-    assert gate.process([confident_nonsense])[0].get("intent")["name"] == "nlu_fallback"
-    real = message("does needling hurt", answers=(("faq/does_it_hurt", 0.97), ("faq/x", 0.01)))
-    assert gate.process([real])[0].get("intent")["name"] == "faq"
+    assert loaded.out_of_scope_probability("who won the hockey game") > loaded.out_of_scope_probability("does it hurt")
+
+    for config in ({"second_opinion_threshold": 0.3, "out_of_scope_threshold": 0.0},  # P(faq) high enough
+                   {}):  # default: P(out_of_scope) low enough
+        gate = FaqAnswerGate(config)
+        gate.opinion = loaded
+        confident_nonsense = message("who won the game", answers=(("faq/safety", 0.97), ("faq/x", 0.01)))
+        assert gate.process([confident_nonsense])[0].get("intent")["name"] == "nlu_fallback", config
+        real = message("does needling hurt", answers=(("faq/does_it_hurt", 0.97), ("faq/x", 0.01)))
+        assert gate.process([real])[0].get("intent")["name"] == "faq", config
 
 
 def test_model_emergency_drops_a_second_question_and_gives_both_numbers():

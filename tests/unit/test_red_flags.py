@@ -48,3 +48,79 @@ def test_breathing_trouble_after_needling_wins_over_soreness(text):
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "\U0001F600" * 50, "x" * 100_000])
 def test_odd_input_is_handled_quietly(text):
     assert red_flags.classify(text) is None
+
+
+# A risk talked about is not an event; the same complication told as an event is.
+@pytest.mark.parametrize("question,event", [
+    ("can dry needling cause a pneumothorax?",
+     "A 34-year-old woman presented to the emergency department with a pneumothorax after dry needling."),
+    ("what are the risks of a collapsed lung",
+     "my lung collapsed after the needling this morning"),
+    ("I read a case report about pneumothorax, how common is that?",
+     "The case report describes a runner who developed a pneumothorax following acupuncture."),
+    ("my friend had a pneumothorax years ago, is it safe for me?",
+     "my friend was rushed to hospital with a pneumothorax last night after her acupuncture, is that common?"),
+    ("can IMS cause foot drop?", "since the needling on monday I have foot drop and trip over my toes"),
+    ("what if I faint during the session?", "I fainted on the table during the session"),
+    ("can needling cause shortness of breath?", "I've been short of breath since the needling"),
+    ("is it possible for the needle to break off inside?", "the needle snapped off inside my calf"),
+    ("the consent form lists a punctured lung, how worried should I be?",
+     "the hospital said the needle punctured her lung"),
+])
+def test_a_risk_discussed_is_not_an_event(question, event):
+    assert red_flags.classify(question) is None, question
+    assert red_flags.classify(event) == red_flags.MEDICAL, event
+
+
+@pytest.mark.parametrize("text", [
+    "I felt a bit faint when I saw the needle but I'm fine now",
+    "The spot is a little red and tender, no fever or chills, just wondering how long it lasts",
+    "I get short of breath when I run because I have asthma, is dry needling ok for me?",
+    "my chest is tight from all the coughing with this cold, should I still come in?",
+    "I'd rather die than run another marathon lol, but my calves need needling",
+    "I hope I don't wake up sore tomorrow after today's session",
+    "nearly died laughing when my leg jumped during ims",
+])
+def test_passed_denied_benign_or_joking_symptoms_are_not_alarms(text):
+    assert red_flags.classify(text) is None, red_flags.explain(text)
+
+
+def test_an_alarm_in_the_middle_of_a_long_chatty_message_is_found():
+    chat = ("So I've been coming to the clinic for a few months for my shoulder and honestly it has been great, "
+            "the exercises are helping and the front desk is lovely. ")
+    alarm = "The next morning I couldn't catch my breath and my chest felt tight when I lay down. "
+    text = (chat * 7 + alarm + chat * 7)[:2000]
+    assert alarm in text
+    assert red_flags.classify(text) == red_flags.MEDICAL
+
+
+def test_crisis_wins_when_a_message_is_both():
+    text = "I can't breathe after the needling and honestly I want it all to end"
+    assert red_flags.classify(text) == red_flags.CRISIS
+
+
+@pytest.mark.parametrize("text", ["dont wanna b here ne more", "pain so bad i want 2 die", "idk how much longer i can go on like this"])
+def test_sms_spellings_reach_the_crisis_patterns(text):
+    assert red_flags.classify(text) == red_flags.CRISIS
+
+
+def _all_yml_texts():
+    return [text for group in CASES.values() for text in group]
+
+
+def test_each_family_regex_matches_exactly_when_one_of_its_patterns_does():
+    """The families are compiled into one regex each, grouped by first letter, for speed."""
+    import re
+    families = [(red_flags._CRISIS, red_flags._CRISIS_PATTERNS), (red_flags._HAPPENING, red_flags._HAPPENING_PATTERNS),
+                (red_flags._REPORT, red_flags._REPORT_PATTERNS), (red_flags._DISCUSSION, red_flags._DISCUSSION_PATTERNS)]
+    for text in _all_yml_texts():
+        plain = red_flags.normalise(text)
+        for combined, patterns in families:
+            assert bool(combined.search(plain)) == any(re.search(p, plain) for p in patterns), text
+
+
+def test_the_cheap_first_look_never_hides_a_report():
+    for text in _all_yml_texts():
+        plain = red_flags.normalise(text)
+        if red_flags._REPORT.search(plain):
+            assert red_flags._REPORT_WORDS.search(plain), text

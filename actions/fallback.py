@@ -9,6 +9,9 @@ from clinic import config
 
 FALLBACK_INTENT = "nlu_fallback"
 MIN_TOPIC_CONFIDENCE = 0.05
+# the model thought "emergency" possible but was not sure (components/emergency_net.py): say it
+URGENT_HINT_CONFIDENCE = 0.3
+URGENT_HINT = "If this is an emergency, call 911 now."
 
 
 def likely_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
@@ -65,8 +68,12 @@ class ActionFallback(Action):
                 buttons=[CALL_BACK],
             )
             return []
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        maybe_urgent = any(i.get("name") == "emergency" and i.get("confidence", 0.0) >= URGENT_HINT_CONFIDENCE
+                           for i in ranking)
         dispatcher.utter_message(
-            text="Sorry, I'm not sure I understood. Could you say it another way, or pick a topic?",
+            text=(URGENT_HINT + " " if maybe_urgent else "")
+            + "Sorry, I'm not sure I understood. Could you say it another way, or pick a topic?",
             buttons=likely_topics(tracker) + [{"title": "Talk to a person", "payload": "/request_human"}],
         )
         return []

@@ -40,6 +40,9 @@ def build(texts, labels, settings):
     return model, opinion
 
 
+EMERGENCY_MODEL_THRESHOLD = pipeline_settings()["EmergencyNet"].get("model_threshold", 0.0)
+
+
 def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergency_p=None, oos_t=0.0):
     from clinic import red_flags
 
@@ -60,6 +63,8 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
             if top < faq_t or top - runner < faq_amb or (second_t > 0 and opinion.faq_probability(text) < second_t) \
                     or (oos_t > 0 and opinion.out_of_scope_probability(text) >= oos_t):
                 predicted = "nlu_fallback"
+        if label == "emergency" and conf < EMERGENCY_MODEL_THRESHOLD:
+            predicted = "nlu_fallback"  # components/emergency_net.py: the model alone must be sure
         if emergency_p is not None and "emergency" in classes and p[classes.index("emergency")] >= emergency_p:
             predicted = "emergency"
         if red_flags.classify(text):

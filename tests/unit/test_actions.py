@@ -141,3 +141,18 @@ def test_did_you_mean_reads_the_sentence_classifiers_joint_ranking_and_skips_unl
     [msg], _ = run(fallback.ActionFallback(), tracker("x", "nlu_fallback", parse, events))
     assert [b["title"] for b in msg["buttons"]] == [
         "Other side effects?", "Is it safe?", "Do I need a referral?", "Talk to a person"]
+
+
+def test_did_you_mean_says_911_when_the_model_thought_it_might_be_an_emergency():
+    parse = {
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "emergency", "confidence": 0.5},
+                           {"name": "faq", "confidence": 0.4}],
+        "response_selector": {"faq": {"joint": True, "ranking": [
+            {"intent_response_key": "faq/safety", "confidence": 0.4}]}},
+    }
+    events = [{"event": "user", "text": "x", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    [msg], _ = run(fallback.ActionFallback(), tracker("can it puncture a lung", "nlu_fallback", parse, events))
+    assert msg["text"].startswith("If this is an emergency, call 911 now.")
+    assert [b["title"] for b in msg["buttons"]][0] == "Is it safe?"
+    [plain], _ = run(fallback.ActionFallback(), fallback_tracker("needle pain thing?"))
+    assert "911" not in plain["text"]

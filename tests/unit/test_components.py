@@ -96,7 +96,7 @@ def test_second_opinion_blocks_confident_nonsense_and_survives_save_and_load(tmp
 
 
 def test_model_emergency_drops_a_second_question_and_gives_both_numbers():
-    msg = message("something bad happened after my session", intent="emergency", confidence=0.6)
+    msg = message("something bad happened after my session", intent="emergency", confidence=0.9)
     msg.set("second_question", {"label": "faq/safety"})
     msg.set("entities", [{"entity": "second_question", "value": "faq/safety"}])
     msg = EmergencyNet().process([msg])[0]
@@ -117,3 +117,19 @@ def test_an_unsure_model_whose_best_guess_is_something_else_stays_a_fallback():
     msg.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.3},
                                {"name": "faq", "confidence": 0.28}, {"name": "emergency", "confidence": 0.2}])
     assert EmergencyNet().process([msg])[0].get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_model_only_emergency_it_is_unsure_of_becomes_a_did_you_mean():
+    # "can needling cause a collapsed lung?" is a question about a risk, not an emergency
+    msg = message("can needling cause a collapsed lung?", intent="emergency", confidence=0.55)
+    msg = EmergencyNet({"model_threshold": 0.7}).process([msg])[0]
+    assert msg.get("intent")["name"] == "nlu_fallback"
+    assert not any(e.get("entity") == "emergency_kind" for e in msg.get("entities") or [])
+    sure = EmergencyNet({"model_threshold": 0.7}).process(
+        [message("something bad happened after my session", intent="emergency", confidence=0.8)])[0]
+    assert sure.get("intent")["name"] == "emergency"
+
+
+def test_a_red_flag_wins_whatever_the_model_confidence():
+    msg = message("i cant breathe after my ims", intent="faq", confidence=0.99)
+    assert EmergencyNet({"model_threshold": 0.99}).process([msg])[0].get("intent")["name"] == "emergency"

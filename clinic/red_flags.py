@@ -865,6 +865,13 @@ def classify(text: str) -> Optional[str]:
     return None
 
 
+def discusses_risk(text: str) -> bool:
+    """The message asks about a risk, something read or heard, a consent form (and says nothing
+    happened recently): used to keep the model's own "emergency" guess from alarming on it."""
+    plain = normalise(text)
+    return bool(plain) and bool(_DISCUSSION.search(plain)) and not _RECENT_EVENT.search(plain)
+
+
 def explain(text: str) -> List[str]:
     """The patterns a message matches, family by family (for tuning and for tests)."""
     plain = normalise(text)

@@ -63,7 +63,7 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
             if top < faq_t or top - runner < faq_amb or (second_t > 0 and opinion.faq_probability(text) < second_t) \
                     or (oos_t > 0 and opinion.out_of_scope_probability(text) >= oos_t):
                 predicted = "nlu_fallback"
-        if label == "emergency" and conf < EMERGENCY_MODEL_THRESHOLD:
+        if label == "emergency" and (conf < EMERGENCY_MODEL_THRESHOLD or red_flags.discusses_risk(text)):
             predicted = "nlu_fallback"  # components/emergency_net.py: the model alone must be sure
         if emergency_p is not None and "emergency" in classes and p[classes.index("emergency")] >= emergency_p:
             predicted = "emergency"

@@ -124,3 +124,14 @@ def test_the_cheap_first_look_never_hides_a_report():
         plain = red_flags.normalise(text)
         if red_flags._REPORT.search(plain):
             assert red_flags._REPORT_WORDS.search(plain), text
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("can dry needling cause a collapsed lung?", True),
+    ("I read a case report about a pneumothorax after needling, how common is that?", True),
+    ("what are the risks of ims near the ribs", True),
+    ("my chest has felt tight since my ims this morning", False),
+    ("after the needles yesterday she was admitted with a collapsed lung", False),
+])
+def test_questions_about_a_risk_are_recognised(text, expected):
+    assert red_flags.discusses_risk(text) is expected

@@ -53,7 +53,7 @@ class SecondOpinion:
 
     def _probabilities(self, text: str):
         features = hstack([v.transform([text]) for v in self.vectorizers.values()]).tocsr()
-        return self.model.predict_proba(features)[0]
+        return linear_store.predict_proba(self.model, features)[0]
 
     def faq_probability(self, text: str) -> float:
         if self.faq_index is None:

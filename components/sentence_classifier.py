@@ -61,7 +61,7 @@ class LabelModel:
         return fitted
 
     def probabilities(self, texts: List[str]) -> np.ndarray:
-        return self.model.predict_proba(self.features(texts))
+        return linear_store.predict_proba(self.model, self.features(texts))
 
     def predict(self, texts: List[str]) -> List[Tuple[str, float]]:
         return [(self.classes[int(np.argmax(p))], float(np.max(p))) for p in self.probabilities(texts)]

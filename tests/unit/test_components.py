@@ -1,4 +1,5 @@
 """The two custom NLU components, on Rasa's own Message objects."""
+import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from components.emergency_net import EmergencyNet
@@ -136,3 +137,17 @@ def test_a_model_only_emergency_on_a_question_about_a_risk_becomes_a_did_you_mea
 def test_a_red_flag_wins_whatever_the_model_confidence():
     msg = message("i cant breathe after my ims", intent="faq", confidence=0.99)
     assert EmergencyNet({"model_threshold": 0.99}).process([msg])[0].get("intent")["name"] == "emergency"
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_fast_probabilities_equal_sklearns(n_classes):
+    import numpy as np
+    from scipy.sparse import random as sparse_random
+    from sklearn.linear_model import LogisticRegression
+    from components import linear_store
+
+    rng = np.random.default_rng(0)
+    x = sparse_random(60, 300, density=0.05, format="csr", random_state=1)
+    y = rng.integers(0, n_classes, 60)
+    model = LogisticRegression(C=10, max_iter=2000).fit(x, y)
+    assert np.allclose(linear_store.predict_proba(model, x), model.predict_proba(x), atol=1e-12)

@@ -42,6 +42,7 @@ class SecondOpinion:
         self.vectorizers, self.model, self.faq = vectorizers, model, faq
         classes = [str(c) for c in model.classes_]
         self.faq_index = classes.index(faq) if faq in classes else None  # once, not per message
+        self.out_of_scope_index = classes.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in classes else None
 
     @classmethod
     def fit(cls, texts: List[str], labels: List[str], faq: str, seed: int) -> "SecondOpinion":
@@ -61,10 +62,9 @@ class SecondOpinion:
         return float(self._probabilities(text)[self.faq_index])
 
     def out_of_scope_probability(self, text: str) -> float:
-        classes = [str(c) for c in self.model.classes_]
-        if OUT_OF_SCOPE not in classes:
+        if self.out_of_scope_index is None:
             return 0.0
-        return float(self._probabilities(text)[classes.index(OUT_OF_SCOPE)])
+        return float(self._probabilities(text)[self.out_of_scope_index])
 
     def save(self, directory: Path) -> None:
         linear_store.save(directory, self.vectorizers, self.model, {"faq": self.faq})

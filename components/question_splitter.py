@@ -10,44 +10,18 @@ CONTRACT.md's /model/parse shape), and the second goes out as:
     action_answer_second after the first answer (data/rules_second_question.yml).
 Runs before EmergencyNet, which drops the second question when it raises an emergency.
 """
-import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
-from components.sentence_classifier import HALVES
+from components.two_questions import HALVES, split_questions  # noqa: F401 (split_questions: tests)
 
 ENTITY = "second_question"
 ANSWERABLE_INTENTS = {"ask_cost", "ask_hours", "ask_location", "ask_contact", "ask_offer", "ask_referral",
                       "ask_availability", "ask_what_to_bring", "ask_acupuncture", "ask_medication",
                       "book_appointment"}
-_QUESTION_START = (r"(?:what|whats|what's|how|is|are|does|do|did|can|could|will|would|should|who|when|where|why|"
-                   r"any|am|which|r|wat|wats)")
-_AND_SPLIT = re.compile(rf"^(?P<a>.{{8,}}?)\s*,?\s+(?:and|&|also|plus|and also|n|an|nd)\s+(?P<b>{_QUESTION_START}\b.{{5,}})$",
-                        re.IGNORECASE | re.DOTALL)
-
-
-def split_questions(text: str) -> Optional[Tuple[str, str]]:
-    """The two questions of a message, or None."""
-    text = " ".join((text or "").split())
-    if len(text) < 12 or len(text) > 400:
-        return None
-    parts = [p.strip() for p in re.split(r"(?<=\?)[\"\u201d\u2019']?\s+", text) if p.strip()]
-    quotes = "\"\u201c\u201d\u2018\u2019' "
-    parts = [re.sub(r"^(?:or|and|also|plus|then)\s+", "", p.strip(quotes), flags=re.IGNORECASE).strip(quotes)
-             for p in parts]
-    questions = [p for p in parts if p.endswith("?")]
-    if len(parts) == 2 and len(questions) >= 1 and all(len(p.split()) >= 2 for p in parts):
-        return parts[0], parts[1]
-    if len(parts) == 1:
-        match = _AND_SPLIT.match(text)
-        if match and len(match.group("a").split()) >= 2 and len(match.group("b").split()) >= 2:
-            return match.group("a").strip(" ,"), match.group("b").strip()
-    return None
-
-
 def answerable(label: str) -> bool:
     return label.startswith("faq/") or label in ANSWERABLE_INTENTS
 

@@ -30,11 +30,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from components import linear_store, minilm
+from components.two_questions import HALVES, split_questions
 
 RETRIEVAL = "faq"
-# the two halves of a two-question message, classified by this model for the QuestionSplitter
-# after it (one model, trained once); kept out of the parse result
-HALVES = "question_halves"
 
 
 class LabelModel:
@@ -156,7 +154,6 @@ class SentenceClassifier(GraphComponent):
             return messages
         for message, probs in zip(todo, self.model.probabilities([m.get("text") for m in todo])):
             apply_label(message, self.model.classes, probs)
-        from components.question_splitter import split_questions  # the splitter imports this module
         for message in todo:
             halves = split_questions(message.get("text"))
             if halves:

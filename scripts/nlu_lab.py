@@ -6,7 +6,7 @@ FAQ answer gate -> red-flag net) in-process, so a change of data or threshold is
 seconds instead of a full `make train` + `make eval`. The real-world TEST part is refused here:
 it is scored only by `make eval` / `make nlu-floors`.
 
-  python scripts/nlu_lab.py                 # current config.yml settings, dev figures + misses
+  python scripts/nlu_lab.py [--misses]      # current config.yml settings, dev figures (+ each miss)
   python scripts/nlu_lab.py --sweep         # threshold grid on dev (wrong vs fallback trade-off)
 """
 import argparse

@@ -111,7 +111,7 @@ def test_quoted_questions_are_split_too():
 def _message_with_halves(text, first, second, p=0.9, intent="faq", key=None):
     from rasa.shared.nlu.training_data.message import Message
     from components.question_splitter import split_questions
-    from components.sentence_classifier import HALVES
+    from components.two_questions import HALVES
     msg = Message(data={"text": text})
     msg.set("intent", {"name": intent, "confidence": p})
     if intent == "faq":

@@ -73,20 +73,46 @@ _NEEDLING = _words(
     "trigger point (?:injection|therapy)", "session", "treatment", "procedure", "appointment", r"physio\w*",
     "therapist",
 )
+# the needling itself (not any session or appointment)
+_NEEDLES = _words(
+    r"needl\w*", "ims", r"acupunctur\w*", r"electroacupunctur\w*", "intramuscular stimulation",
+    "trigger point (?:injection|therapy)",
+)
+# a limb, or more than one
+_LIMB = (r"(?:my |his |her |the |their |both |either |all )?(?:other )?(?:\w+ )?(?:left |right )?(?:arms?|legs?|hands?|"
+         r"feet|foot|limbs?|side)(?: and (?:left |right )?(?:arms?|legs?|hands?|feet|foot))?")
 # ... and the words that tie something to the treatment in time or cause
 _AFTER = _words(
     "after", "following", "during", "from", "due to", "caused by", "because of", "since", "post",
     "at the site of", r"within \w+ (?:hours?|days?|minutes?) of",
 )
+# a needle that broke, or stayed in the body ("hundreds of gold needles left in her tissue", "a needle
+# remaining in his left lung", "the needle had fractured"); "needles are left in for 20 minutes" is routine
+_RETAINED_NEEDLE = (
+    r"(?:(?:broken|fractured|retained|embedded|lodged|migrat\w*) (?:\w+ ){0,2}?needles?|needles? (?:\w+ )?"
+    r"(?:fragments?|had (?:fractured|broken|snapped)|(?:has |had |was |were )?(?:fractured|broken off|snapped off|"
+    r"broke off|sheared off))|needles? (?:\w+ ){0,2}?(?:left|lodged|remaining|remained|retained|embedded|stuck|"
+    r"buried) (?:in|inside|within) (?:his|her|their|my|the patients?|the|a|its) (?!place\b|position\b|situ\b)|"
+    r"(?:presence|remnants?|pieces?|fragments?) of (?:\w+ ){0,2}?needles? (?:\w+ ){0,2}?(?:in|inside|within) "
+    r"(?:his|her|their|my|the))"
+)
+# a needle pushed into an organ ("the needle punctured the man's chest cavity", "the needle point was found
+# to have penetrated the anterior surface of the heart")
+_ORGAN_HIT = (
+    r"needles?\b(?: [\w-]+){0,6}? (?:penetrat\w*|pierc\w*|punctur\w*|perforat\w*|lacerat\w*|entered|went into|"
+    r"went through|pushed into|passed into|passed through|nicked|injured) (?:[\w-]+ ){0,5}?(?:heart|lungs?|pleura\w*|"
+    r"(?:chest|thoracic|abdominal|pleural|pericardial) cavity|pericardi\w*|ventricle|atrium|aorta|coronary|"
+    r"spinal cord|spinal canal|kidney|liver|bowel|intestines?|stomach|bladder|artery|vein)\b"
+)
 # complications as case reports and news items name them (British and American spellings)
 _LUNG_INJURY = _words(
     r"pneumothora\w*", r"(?:ha?emo|hydro)pneumothora\w*", r"ha?emothora\w*", r"tension pneumo\w*",
     r"(?:collapsed|punctured|perforated|pierced|popped|deflated) (?:(?:his|her|their|a|the|my|one|both|"
-    r"the patients) )?(?:left |right )?lungs?",
+    r"the patients|[\w-]+s) )?(?:left |right )?lungs?",
     r"lungs? (?:had |has |was |were |got |had been |has been )?(?:collapsed|punctured|perforated|pierced|deflated|"
     r"popped)",
     "(?:lung|pleural) (?:puncture|perforation|injury|collapse)", "cardiac tamponade",
-    "pericardial (?:tamponade|effusion|ha?emorrhage)",
+    "(?:intra)?pericardial (?:tamponade|effusion|ha?emorrhage|ha?ematoma)", r"(?:ha?emo|pneumo)pericardi\w*",
 )
 _COMPLICATION = _words(
     _LUNG_INJURY,
@@ -95,6 +121,8 @@ _COMPLICATION = _words(
     r"(?:para|quadri|tetra|hemi)(?:pleg|par)\w*", r"paraly[sz]\w*",
     "necroti[sz]ing (?:fasciitis|soft tissue)", "osteomyelitis", "septic (?:arthritis|shock)", "sepsis", r"septic\w*",
     "septica?emia", "bacter(?:a|ae)mia", "endocarditis", r"abscess\w*", "empyema", "cellulitis",
+    "(?<!tract )(?<!viral )(?<!sinus )(?<!ear )(?<!chest )(?<!throat )(?<!yeast )(?<!fungal )(?<!bladder )"
+    "(?<!urinary )(?<!respiratory )(?<!eye )(?<!kidney )(?<!dental )(?<!tooth )"
     "infections?(?! control| prevention| risks?| rates?)", "infected",
     r"anaphyla\w*", r"syncop\w*", "vasovagal (?:syncope|collapse|reaction|episode)", "loss of consciousness",
     "lost consciousness", "cardiac arrest", "respiratory (?:distress|failure|arrest)", r"dyspn\w*", "pleuritic",
@@ -104,8 +132,8 @@ _COMPLICATION = _words(
     r"nerve (?:palsy|injur\w*|damage|lesion)",
     r"(?:expanding|growing|large|huge|massive|tense|enormous) ha?ematoma",
     r"ha?ematoma (?:\w+ )?(?:kept |keeps |is |was )?(?:growing|expanding|getting bigger|spreading)",
-    "brachial plexus", "retained (?:needle|fragment|acupuncture needle)", "needle fragment", "broken needle",
-    r"(?:broken|retained) (?:\w+ )?needle tip",
+    "brachial plexus", "retained (?:needle|fragment|acupuncture needle)", "needle fragments?", "broken needle",
+    r"(?:broken|retained) (?:\w+ )?needle tip", _RETAINED_NEEDLE,
 )
 # serious outcomes: only an alarm when tied to the treatment ("nearly died laughing" is not one)
 _OUTCOME = _words(
@@ -200,10 +228,10 @@ _CRISIS_PATTERNS = [
     r"\b(?:hit|run over) by a (?:bus|car|truck|train)\b.{0,40}\b(?:wouldnt mind|relief|hope|wish|welcome|fine with)\b",
     r"\b(?:wouldnt|would not|dont|do not) (?:mind|care) (?:if i|about) (?:dying|died|didnt wake|getting hit|"
     r"being dead|not waking)\b",
-    r"\b(?:death|dying|being dead|not being here|not existing) (?:would be|will be|might be|sounds|seems|feels|"
-    r"is looking|looks) "
-    r"(?:like )?(?:a |the )?(?:relief|release|mercy|blessing|escape|easier|better|kinder|peaceful|welcome|only way|"
-    r"answer)\b|\bwelcome death\b|\bpray\w* for death\b",
+    r"\b(?:death|dying|being dead|not being here|not existing|suicide|ending it|killing myself) (?:would be|will be|"
+    r"might be|sounds|seems|seemed|feels|felt|is looking|looks|looked|was|became) "
+    r"(?:like )?(?:a |the |my )?(?:relief|release|mercy|blessing|escape|easier|better|kinder|peaceful|welcome|only way|"
+    r"answer|(?:best|only|last|easiest|one) (?:option|choice|way out|solution|answer|escape))\b|\bwelcome death\b|\bpray\w* for death\b",
     r"\b(?:god|lord|universe|jesus) (?:please |would |will |to |just )?(?:take me|takes me|let me die|end it|"
     r"end this)\b|\b(?:just )?let me die\b",
     r"\bend (?:my|the|this|all (?:of )?(?:my|this|the)) (?:suffering|pain for good|pain forever|pain permanently|"
@@ -245,7 +273,8 @@ _CRISIS_PATTERNS = [
     r"\b(?:done with|tired of|sick of|exhausted by|so tired of) (?:life|living|being alive|everything|existing|"
     r"waking up)\b",
     r"\bnot worth living\b|\blife (?:isnt|is not|aint) worth\b",
-    r"\b(?:hate|hating) (?:being alive|living|existing|that im alive|waking up every day)\b|"
+    r"\b(?:hate|hating) (?:being alive|living|existing|that im alive|waking up every day)\b(?! with\b| alone\b| in "
+    r"(?:a|an|the|my)\b| here\b| near\b| so far\b)|"
     r"\bhad enough of (?:living|life|being alive|this life|existing)\b",
     r"\bcant go on\b|\bcant do (?:this|it) anymore\b|\bcant take it anymore\b|\bi cant anymore\b",
     r"\b(?:only|easy|easiest|one|last) way out\b|\bno way out (?:but|except|other than)\b",
@@ -345,6 +374,8 @@ _HAPPENING_PATTERNS = [
     r"\bshort(?:ness)? (?:of|o) breath",
     r"\b(?:isnt|is not|not|stopped|has stopped|stops|wasnt|was not) breathing\b(?! (?:exercises?|techniques?|"
     r"properly when|right when i))",
+    r"\b(?:heart ?beat|respiration|breathing|pulse)(?: and (?:heart ?beat|respiration|breathing|pulse))? (?:had |has |"
+    r"have |then |suddenly |just )?(?:stopped|ceased)\b",
     r"\b(?:punctured|collapsed|popped|pierced|hit|nicked) (?:my|a) lung",
     r"\bsob\b(?! story)",
     r"\bgasping\b",
@@ -394,9 +425,11 @@ _HAPPENING_PATTERNS = [
     r"\b(?:having|have|is having|think\b.{0,25}|might be having|could be having) (?:a )?heart attack",
     r"\bheart attack (?:now|right now|symptoms|signs)",
     r"\bheart\b.{0,20}\b(?:racing|pounding|beating (?:really |so |very )?fast|going crazy|skipping|"
-    r"fluttering)\b.{0,60}\b(?:chest|faint|breath\w*|lightheaded|light headed|pass(?:ed)? out|sweat\w*|collapsed)",
+    r"fluttering)\b(?:(?!\b(?:pray\w*|hop(?:e|ed|ing)|didnt|dont|wouldnt|afraid|scared|worried|nervous)\b).){0,60}"
+    r"\b(?:chest|faint|breath\w*|lightheaded|light headed|pass(?:ed)? out|sweat\w*|collapsed)",
     r"\bleft arm\b.{0,60}\b(?:jaw|sweat\w*|nause\w*|felt sick|feel sick|clammy|heart)\b|\b(?:jaw|sweat\w*|nause\w*|"
-    r"clammy)\b.{0,60}\bleft arm\b",
+    r"clammy)\b.{0,60}\bleft arm\b|\bheart\b.{0,60}\bleft arm\b.{0,30}\b(?:numb\w*|pain\w*|hurt\w*|ach\w*|tingl\w*|"
+    r"weak\w*|heavy|dead)\b",
     r"\bpalpitat\w*\b.{0,60}\b(?:chest|faint|breath\w*|lightheaded|light headed|pass(?:ed)? out|collapsed)",
     # a needle at the breastbone that still hurts: under the sternum sits the heart
     r"\b(?:needled|needle went|needles went|needle was|needles were|needle in|needles in|needling|"
@@ -417,13 +450,13 @@ _HAPPENING_PATTERNS = [
     r"\b(?:bleeding|blood)\b.{0,40}\bkeeps? (?:coming|going|pouring|flowing|running|dripping)",
     r"\bbleeding (?:heavily|a lot|badly|everywhere|like crazy|so much|nonstop|non stop)",
     # fainting / collapse (a faint that has passed is a side effect, a faint on the table is not)
-    r"\b(?<!nearly )(?<!almost )(?:fainted|passed out|blacked out|lost consciousness|unconscious|collapsed(?! lung)|"
+    r"\b(?<!nearly )(?<!almost )(?<!once )(?:fainted|passed out|blacked out|lost consciousness|unconscious(?:ness)?|"
+    r"collapsed(?! lung)|"
     r"unresponsive|"
     r"keeled over|went unconscious)\b(?!.{0,40}\b(?:once|before|as a kid|years? ago|in the past|at the sight|"
     r"sight of|blood test|blood draw|shots?|vaccines?|dentist)\b)",
     r"\b(?:(?:feel|feeling|felt|about to|going to|gonna|might|think im going to|like i could) "
-    r"(?:really |very |so |a bit |a little |quite |kind of |kinda |super )?(?:faint|pass out|black out)|"
-    r"(?:nearly|almost) (?:fainted|passed out|blacked out))\b"
+    r"(?:really |very |so |a bit |a little |quite |kind of |kinda |super )?(?:faint|pass out|black out))\b"
     r"(?!.{0,30}\b(?:at the sight|sight of|when i see|around needles|with needles|from needles|if i see|"
     r"look\w* at (?:the )?needles?|seeing (?:the )?needles?|blood)\b)" + _PASSED,
     r"\b(?:keep|kept|keeps|been|started|start) (?:on )?(?:fainting|passing out|blacking out)\b",
@@ -538,7 +571,8 @@ _HAPPENING_PATTERNS = [
     r"cock) (?:up )?(?:my |his |her )?(?:left |right )?(?:hand|fingers|thumb)\b",
     r"\b(?:foot|feet|toes?)\b (?:is |was |keeps |kept |started |just )?(?:drag\w*|slap\w*|flop\w*)\b|"
     r"\bdragging (?:my|his|her) (?:foot|leg)\b|\bslaps? (?:on |against )?the (?:ground|floor)\b|"
-    r"\b(?:wrist|hand|foot) (?:(?:\w+ ){1,3}?(?:droop\w*|drop\w*|hanging down|floppy)|droops|drooping|drooped|drops|"
+    r"\b(?:wrist|hand|foot) (?:(?:(?!(?:in|on|at|of|to|into|the|a|an)\b)\w+ ){1,3}?(?:droop\w*|drop\w*|hanging down|"
+    r"floppy)|droops|drooping|drooped|drops|"
     r"dropping|dropped)\b"
     r"(?! (?:off|by|in|at|into|for)\b)|\b(?:hand|wrist) (?:just )?(?:flops|flopped|hangs|hung|drops|dropped) (?:down|"
     r"limp)\b",
@@ -565,6 +599,15 @@ _HAPPENING_PATTERNS = [
     r"her )?"
     r"(?:bladder|bowels?)\b(?!.{0,40}\b(?:sneez\w*|cough\w*|laugh\w*|jump\w*|pregnan\w*|postpartum|birth|years?|"
     r"old age)\b)",
+    # weakness or numbness of a limb told after needling ("half an hour after the session she started to feel
+    # weakness and numbness in the right arm and leg", "numbness in my other three limbs")
+    rf"\b(?:weakness|numbness|paralysis|loss of (?:strength|sensation|feeling|movement|power))\b(?: and (?:weakness|"
+    rf"numbness|tingling|pain))? (?:in|of|down) {_LIMB}\b.{{0,80}}\b(?:since|after|following|during)\b.{{0,40}}"
+    rf"\b{_NEEDLES}\b" + _PASSED,
+    rf"\b{_NEEDLES}\b.{{0,120}}\b(?:after|since|following|then|now|later|afterwards|next (?:day|morning)|"
+    rf"that (?:night|evening))\b.{{0,40}}\b(?:started|starting|began|begun|developed|developing|feel|feeling|felt|"
+    rf"experienc\w*|noticed|noticing)\b (?:to (?:feel|have|get|notice|develop) )?(?:\w+ ){{0,3}}?(?:weakness|"
+    rf"numbness|paralysis)\b(?: and (?:weakness|numbness|tingling|pain))? (?:in|of|down) {_LIMB}\b" + _PASSED,
     r"\b(?:sudden|severe|acute|profound|progressive|new|rapid)\w* (?:\w+ ){0,2}?(?:weakness|numbness|paralysis|"
     r"loss of (?:strength|sensation|feeling|movement|power))\b",
     rf"\b(?:unable to|cant|cannot|couldnt|could not|not able to) (?:bear weight|walk|stand up|"
@@ -593,6 +636,12 @@ _HAPPENING_PATTERNS = [
 # Questions about a risk, hypotheticals and advice, said just before a symptom: the symptom is
 # not happening ("can needling cause chest pain?", "what if I get short of breath?").
 _NOT_NOW_BEFORE = re.compile(
+    # what some patients feel, now and then ("rarely, patients feel faint from the needling"); the age a story
+    # happened at ("I was 34, blacked out, and laying on the floor")
+    r"\b(?:(?:rarely|occasionally|sometimes|often|usually|commonly|in rare cases|some|many|most|few|a few|other)\W+"
+    r"(?:\w+ )?(?:patients|people|clients|individuals|persons)|(?:patients|people|clients) (?:may|can|might|could|"
+    r"sometimes|occasionally|rarely|often|usually|tend to|will)|(?:when )?i was [1-9]\d(?: years old)?\b"
+    r"(?! (?:weeks?|minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|months?|needles?)\b))|"
     r"\b(?:what if|what happens if|what would happen|what should i do if|what do i do if|in case|"
     r"if (?:i|you|someone|anyone|a patient|people|they|he|she|we) (?:ever |do |did |should |start to |begin to )?"
     r"(?:get|gets|got|have|has|had|feel|feels|felt|experience|experiences|experienced|develop|develops|developed|"
@@ -666,6 +715,9 @@ _REPORT_PATTERNS = [
     r"\b(?:lung|breath\w*|chest)\b.{0,80}\b(?:hospitali[sz]\w*|admitted|emergency (?:department|room))\b",
     r"\b(?:broken|retained|migrat\w*) (?:\w+ )?needle|\bneedle (?:fragment|tip)\b.{0,60}\b(?:found|retained|"
     r"migrat\w*|remov\w*|left|embedded|x ?ray|scan)\b|\bneedle\b.{0,30}\bmigrat\w*",
+    # a needle left in the body or broken off, a needle pushed into an organ: named at all, they are news
+    r"\b" + _RETAINED_NEEDLE,
+    r"\b" + _ORGAN_HIT,
     r"\bspinal\b.{0,30}\b(?:ha?ematoma|bleed\w*|cord injury|abscess)",
 ]
 
@@ -718,7 +770,30 @@ _DISCUSSION_PATTERNS = [
     r"\b(?:x ?rays?|scans?|ct|tests?|results?|everything|it all|all) (?:was|were|came back|turned out|is|looked) "
     r"(?:all |totally |completely |to be )?(?:fine|ok|okay|clear|normal)\b|\bnothing (?:was )?(?:wrong|serious)\b|"
     r"\ball clear\b|\bfalse alarm\b",
+    r"\bhow (?:to|do you|can you|should you|does one|do they)\b",
 ]
+# Risk information, told rather than asked ("pneumothorax is a very rare but serious complication of
+# needling near the thorax", "needle breakage can be life threatening if the broken needle is left in the
+# body", "one should always take measures to ensure safety"): not an event either, unless a case is told
+# with it ("we present a 30-year-old woman who...").
+_GENERIC_PATTERNS = [
+    r"\b(?:is|are|remains?|as) (?:a |an |the )?(?:very |extremely |relatively |rather )?(?:rare|uncommon|common|known|"
+    r"serious|potential|possible|recogni[sz]ed|documented|well[- ]known|most common|frequent)\b(?:(?: but|,| and) "
+    r"(?:\w+ )?\w+)? (?:\w+ ){0,2}?(?:complications?|risks?|side effects?|adverse (?:events?|effects?|reactions?)|"
+    r"hazards?|dangers?)\b",
+    r"\b(?:can|could|may|might) (?:potentially )?(?:be|become|prove) (?:\w+ )?(?:life[- ]threatening|fatal|serious|"
+    r"dangerous|deadly|harmful)\b",
+    r"\bif (?:the|a|an) (?:\w+ ){0,3}?(?:is|are|gets|get|breaks|break|were|was|becomes)\b",
+    r"\b(?:should|must) (?:always )?(?:take|exercise|be (?:careful|cautious|aware|made aware)|avoid|ensure|review|"
+    r"consider)\b|\bmeasures to (?:ensure|prevent|avoid|minimi[sz]e|reduce)\b|\b(?:ensure|maximi[sz]e|improve|"
+    r"enhance) (?:patient )?safety\b",
+]
+# a case told, which risk information around it does not undo
+_CASE_TOLD = re.compile(
+    r"\bwe (?:report|present|describe)\b|\b(?:presented|presenting|presents) (?:to|with|at)\b|\b(?:was|were) "
+    r"(?:admitted|rushed|taken|brought|transferred|hospitali[sz]ed|diagnosed)\b|\bthe patient (?:was|had|developed|"
+    r"complained|experienced|presented)\b"
+)
 # ... unless it says the event is recent: a relative admitted last night is an emergency, question or not
 _RECENT_EVENT = re.compile(
     r"\b(?:admitted|rushed|diagnosed|found|developed|ended up|taken|hospitali[sz]ed|collapsed|punctured|passed out|"
@@ -793,10 +868,11 @@ _CRISIS = _combine(_CRISIS_PATTERNS)
 _HAPPENING = _combine(_HAPPENING_PATTERNS)
 _REPORT = _combine(_REPORT_PATTERNS)
 _DISCUSSION = _combine(_DISCUSSION_PATTERNS)
+_GENERIC = _combine(_GENERIC_PATTERNS)
 # A cheap first look before the report patterns: each of them names one of these words.
 _REPORT_WORDS = re.compile(r"\b" + _words(
     _COMPLICATION, _OUTCOME, "thoracic pain", "coma", "critical", "fighting for", "admitted", "er", "emergency",
-    "hospital", r"migrat\w*", "needle tip", "spinal",
+    "hospital", r"migrat\w*", "needle tip", "spinal", _ORGAN_HIT,
 ))
 
 # SMS shorthand spelled out, so the patterns need only the long form
@@ -860,22 +936,27 @@ def classify(text: str) -> Optional[str]:
     if _happening(plain):
         return MEDICAL
     if _REPORT_WORDS.search(plain) and _REPORT.search(plain) and (
-            not _DISCUSSION.search(plain) or _RECENT_EVENT.search(plain)):
+            not _talks_about_risk(plain) or _RECENT_EVENT.search(plain)):
         return MEDICAL
     return None
+
+
+def _talks_about_risk(plain: str) -> bool:
+    """A question about a risk, or risk information with no case told."""
+    return bool(_DISCUSSION.search(plain) or (_GENERIC.search(plain) and not _CASE_TOLD.search(plain)))
 
 
 def discusses_risk(text: str) -> bool:
     """The message asks about a risk, something read or heard, a consent form (and says nothing
     happened recently): used to keep the model's own "emergency" guess from alarming on it."""
     plain = normalise(text)
-    return bool(plain) and bool(_DISCUSSION.search(plain)) and not _RECENT_EVENT.search(plain)
+    return bool(plain) and _talks_about_risk(plain) and not _RECENT_EVENT.search(plain)
 
 
 def explain(text: str) -> List[str]:
     """The patterns a message matches, family by family (for tuning and for tests)."""
     plain = normalise(text)
     families = (("crisis", _CRISIS_PATTERNS), ("happening", _HAPPENING_PATTERNS),
-                ("report", _REPORT_PATTERNS), ("discussion", _DISCUSSION_PATTERNS))
+                ("report", _REPORT_PATTERNS), ("discussion", _DISCUSSION_PATTERNS), ("generic", _GENERIC_PATTERNS))
     return [f"{name}[{i}]" for name, patterns in families
             for i, pattern in enumerate(patterns) if re.search(pattern, plain)]

@@ -14,6 +14,8 @@ _QUESTION_START = (r"(?:what|whats|what's|how|is|are|does|do|did|can|could|will|
                    r"any|am|which|r|wat|wats)")
 _AND_SPLIT = re.compile(rf"^(?P<a>.{{8,}}?)\s*,?\s+(?:and|&|also|plus|and also|n|an|nd)\s+(?P<b>{_QUESTION_START}\b.{{5,}})$",
                         re.IGNORECASE | re.DOTALL)
+# "what will I feel during and after it?" asks two things: the feeling during and after
+_TIMES = re.compile(r"\b(before|during|after)\s*(?:and|&|or|n|/)\s*(before|during|after)\b", re.IGNORECASE)
 
 
 def split_questions(text: str) -> Optional[Tuple[str, str]]:
@@ -32,4 +34,8 @@ def split_questions(text: str) -> Optional[Tuple[str, str]]:
         match = _AND_SPLIT.match(text)
         if match and len(match.group("a").split()) >= 2 and len(match.group("b").split()) >= 2:
             return match.group("a").strip(" ,"), match.group("b").strip()
+        times = _TIMES.search(text)
+        if times and times.group(1).lower() != times.group(2).lower():
+            return (text[:times.start()] + times.group(1) + text[times.end():],
+                    text[:times.start()] + times.group(2) + text[times.end():])
     return None

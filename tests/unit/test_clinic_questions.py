@@ -90,6 +90,10 @@ def test_nothing_to_answer_sends_nothing():
     ("how much does it cost, and do you direct bill", ("how much does it cost", "do you direct bill")),
     # SMS shorthand for "and"
     ("wat is ims n does it hurt", ("wat is ims", "does it hurt")),
+    # one question about two times: the feeling during, then after
+    ("what will i feel during and after ims?", ("what will i feel during ims?", "what will i feel after ims?")),
+    ("what should I do before/after my session", ("what should I do before my session",
+                                                  "what should I do after my session")),
 ])
 def test_two_questions_are_split(text, halves):
     from components.question_splitter import split_questions
@@ -97,7 +101,8 @@ def test_two_questions_are_split(text, halves):
 
 
 @pytest.mark.parametrize("text", ["is it safe", "can i take advil and tylenol together",
-                                  "does it hurt", "pain in my neck and shoulder, can ims help"])
+                                  "does it hurt", "pain in my neck and shoulder, can ims help",
+                                  "is it safe during pregnancy and after birth"])
 def test_one_question_is_not_split(text):
     from components.question_splitter import split_questions
     assert split_questions(text) is None

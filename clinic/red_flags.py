@@ -16,7 +16,9 @@ Three families of pattern, checked in this order (so a message that is both gets
   woman presented with a pneumothorax after acupuncture", "was rushed to hospital after dry
   needling"). The same words fill questions about risks ("can dry needling cause a
   pneumothorax?", "I read a case report about a collapsed lung, how common is that?"), so a
-  report counts only when the message does not discuss a risk, or says it happened recently.
+  report counts only when the message does not discuss a risk, or says it happened recently. Risk
+  information told rather than asked ("pneumothorax is a rare but serious complication") counts as
+  discussing a risk too, unless a case is told with it ("a 30-year-old woman developed...").
 
 Before matching, the text is lower-cased, SMS shorthand is spelled out ("dont wanna b here ne
 more") and a symptom said to be absent ("no fever or chills") is hidden. `explain(text)` lists
@@ -88,21 +90,29 @@ _AFTER = _words(
 )
 # a needle that broke, or stayed in the body ("hundreds of gold needles left in her tissue", "a needle
 # remaining in his left lung", "the needle had fractured"); "needles are left in for 20 minutes" is routine
-_RETAINED_NEEDLE = (
-    r"(?:(?:broken|fractured|retained|embedded|lodged|migrat\w*) (?:\w+ ){0,2}?needles?|needles? (?:\w+ )?"
-    r"(?:fragments?|had (?:fractured|broken|snapped)|(?:has |had |was |were )?(?:fractured|broken off|snapped off|"
-    r"broke off|sheared off))|needles? (?:\w+ ){0,2}?(?:left|lodged|remaining|remained|retained|embedded|stuck|"
-    r"buried) (?:in|inside|within) (?:his|her|their|my|the patients?|the|a|its) (?!place\b|position\b|situ\b)|"
-    r"(?:presence|remnants?|pieces?|fragments?) of (?:\w+ ){0,2}?needles? (?:\w+ ){0,2}?(?:in|inside|within) "
-    r"(?:his|her|their|my|the))"
-)
+_RETAINED_NEEDLE_WORDS = [  # each starts with a plain letter, so _words() can group them
+    *(rf"{word} (?:\w+ ){{0,2}}?needles?" for word in ("broken", "fractured", "retained", "embedded", "lodged",
+                                                     r"migrat\w*")),
+    r"needles? (?:\w+ )?(?:fragments?|had (?:fractured|broken|snapped)|(?:has |had |was |were )?(?:fractured|"
+    r"broken off|snapped off|broke off|sheared off))",
+    r"needles? (?:\w+ ){0,2}?(?:lodged|remaining|remained|retained|embedded|buried) (?:in|inside|within) "
+    r"(?:his|her|their|my|the patients?|the|a|its) (?!place\b|position\b|situ\b)(?!(?:\w+ ){0,2}(?:for|during|while|"
+    r"until|throughout) (?:\d|a|an|about|around|up|the session|the treatment)\b)",
+    r"needles? (?:\w+ ){0,2}?(?:left|stuck) (?:in|inside|within) (?:his|her|their|the patients?) "
+    r"(?!(?:\w+ ){0,2}(?:for|during|while|until|throughout)\b)",
+    *(rf"{word} of (?:\w+ ){{0,2}}?needles? (?:\w+ ){{0,2}}?(?:in|inside|within) (?:his|her|their|my)"
+      for word in ("presence", "remnants?", "pieces?", "fragments?")),
+]
+_RETAINED_NEEDLE = _words(*_RETAINED_NEEDLE_WORDS)
 # a needle pushed into an organ ("the needle punctured the man's chest cavity", "the needle point was found
 # to have penetrated the anterior surface of the heart")
 _ORGAN_HIT = (
     r"needles?\b(?: [\w-]+){0,6}? (?:penetrat\w*|pierc\w*|punctur\w*|perforat\w*|lacerat\w*|entered|went into|"
-    r"went through|pushed into|passed into|passed through|nicked|injured) (?:[\w-]+ ){0,5}?(?:heart|lungs?|pleura\w*|"
+    r"went through|pushed into|passed into|passed through|nicked|injured) (?:(?!(?:near|over|above|below|beside|close|"
+    r"by|next|around|towards?|under|muscles?|skin)\b)[\w-]+ ){0,5}?(?:heart|lungs?|pleura\w*|"
     r"(?:chest|thoracic|abdominal|pleural|pericardial) cavity|pericardi\w*|ventricle|atrium|aorta|coronary|"
     r"spinal cord|spinal canal|kidney|liver|bowel|intestines?|stomach|bladder|artery|vein)\b"
+    r"(?! (?:meridian|channel|point|qi|\d))"
 )
 # complications as case reports and news items name them (British and American spellings)
 _LUNG_INJURY = _words(
@@ -121,9 +131,10 @@ _COMPLICATION = _words(
     r"(?:para|quadri|tetra|hemi)(?:pleg|par)\w*", r"paraly[sz]\w*",
     "necroti[sz]ing (?:fasciitis|soft tissue)", "osteomyelitis", "septic (?:arthritis|shock)", "sepsis", r"septic\w*",
     "septica?emia", "bacter(?:a|ae)mia", "endocarditis", r"abscess\w*", "empyema", "cellulitis",
-    "(?<!tract )(?<!viral )(?<!sinus )(?<!ear )(?<!chest )(?<!throat )(?<!yeast )(?<!fungal )(?<!bladder )"
-    "(?<!urinary )(?<!respiratory )(?<!eye )(?<!kidney )(?<!dental )(?<!tooth )"
-    "infections?(?! control| prevention| risks?| rates?)", "infected",
+    "infection(?<!tract infection)(?<!viral infection)(?<!sinus infection)(?<!ear infection)(?<!chest infection)"
+    "(?<!throat infection)(?<!yeast infection)(?<!fungal infection)(?<!bladder infection)(?<!urinary infection)"
+    "(?<!respiratory infection)(?<!eye infection)(?<!kidney infection)(?<!dental infection)(?<!tooth infection)"
+    "s?(?! control| prevention| risks?| rates?)", "infected",
     r"anaphyla\w*", r"syncop\w*", "vasovagal (?:syncope|collapse|reaction|episode)", "loss of consciousness",
     "lost consciousness", "cardiac arrest", "respiratory (?:distress|failure|arrest)", r"dyspn\w*", "pleuritic",
     r"tachycard\w*", r"hypotensi\w*", r"hypoxi\w*", r"hypoxa?emi\w*", r"desaturat\w*",
@@ -133,7 +144,7 @@ _COMPLICATION = _words(
     r"(?:expanding|growing|large|huge|massive|tense|enormous) ha?ematoma",
     r"ha?ematoma (?:\w+ )?(?:kept |keeps |is |was )?(?:growing|expanding|getting bigger|spreading)",
     "brachial plexus", "retained (?:needle|fragment|acupuncture needle)", "needle fragments?", "broken needle",
-    r"(?:broken|retained) (?:\w+ )?needle tip", _RETAINED_NEEDLE,
+    r"(?:broken|retained) (?:\w+ )?needle tip", *_RETAINED_NEEDLE_WORDS,
 )
 # serious outcomes: only an alarm when tied to the treatment ("nearly died laughing" is not one)
 _OUTCOME = _words(
@@ -274,7 +285,7 @@ _CRISIS_PATTERNS = [
     r"waking up)\b",
     r"\bnot worth living\b|\blife (?:isnt|is not|aint) worth\b",
     r"\b(?:hate|hating) (?:being alive|living|existing|that im alive|waking up every day)\b(?! with\b| alone\b| in "
-    r"(?:a|an|the|my)\b| here\b| near\b| so far\b)|"
+    r"(?:a|an|the|my|this|that) (?!pain|body|hell|misery|state|way|world|agony|constant)| here\b| near\b| so far\b)|"
     r"\bhad enough of (?:living|life|being alive|this life|existing)\b",
     r"\bcant go on\b|\bcant do (?:this|it) anymore\b|\bcant take it anymore\b|\bi cant anymore\b",
     r"\b(?:only|easy|easiest|one|last) way out\b|\bno way out (?:but|except|other than)\b",
@@ -372,11 +383,15 @@ _HAPPENING_PATTERNS = [
     r"\b(?:painful|short|hard|harder|difficult|shallow|laboured|labored|tight|rapid|weird|funny|strange|sore|ragged|"
     r"noisy|wheezy)",
     r"\bshort(?:ness)? (?:of|o) breath",
+    r"\b(?:having|have|had|is having|in the middle of|bad|severe) (?:an |a )?asthma attack\b|\b(?:inhaler|puffer|"
+    r"ventolin)\b.{0,20}\b(?:isnt|not|doesnt|wont|didnt|is not|does not) (?:working|helping)",
     r"\b(?:isnt|is not|not|stopped|has stopped|stops|wasnt|was not) breathing\b(?! (?:exercises?|techniques?|"
     r"properly when|right when i))",
     r"\b(?:heart ?beat|respiration|breathing|pulse)(?: and (?:heart ?beat|respiration|breathing|pulse))? (?:had |has |"
-    r"have |then |suddenly |just )?(?:stopped|ceased)\b",
-    r"\b(?:punctured|collapsed|popped|pierced|hit|nicked) (?:my|a) lung",
+    r"have |then |suddenly |just )?(?:stopped|ceased)\b(?! \w+ing\b)"
+    r"(?! after (?:a|an|one|two|three|a few|few|the first|\d+) (?:days?|hours?|minutes?|mins?|weeks?)\b)",
+    r"\b(?<!can )(?<!could )(?<!might )(?<!may )(?<!would )(?<!will )(?:punctured|collapsed|popped|pierced|hit|nicked) "
+    r"(?:my|a) lung",  # "the needle can hit a lung" is a risk, not an event
     r"\bsob\b(?! story)",
     r"\bgasping\b",
     r"\bwheez\w*.{0,30}\b(?:cant|hard|trouble|lips|blue)",
@@ -457,7 +472,8 @@ _HAPPENING_PATTERNS = [
     r"sight of|blood test|blood draw|shots?|vaccines?|dentist)\b)",
     r"\b(?:(?:feel|feeling|felt|about to|going to|gonna|might|think im going to|like i could) "
     r"(?:really |very |so |a bit |a little |quite |kind of |kinda |super )?(?:faint|pass out|black out))\b"
-    r"(?!.{0,30}\b(?:at the sight|sight of|when i see|around needles|with needles|from needles|if i see|"
+    r"(?!.{0,30}\b(?:at the sight|sight of|when i (?:see|saw|looked at|got|read) (?:the |my )?(?:bill|price|cost|"
+    r"invoice|receipt|total|quote|needles?|blood)|when i see|around needles|with needles|from needles|if i see|"
     r"look\w* at (?:the )?needles?|seeing (?:the )?needles?|blood)\b)" + _PASSED,
     r"\b(?:keep|kept|keeps|been|started|start) (?:on )?(?:fainting|passing out|blacking out)\b",
     r"\b(?:wont|will not|cant|doesnt) wake (?:up)?",
@@ -602,11 +618,12 @@ _HAPPENING_PATTERNS = [
     # weakness or numbness of a limb told after needling ("half an hour after the session she started to feel
     # weakness and numbness in the right arm and leg", "numbness in my other three limbs")
     rf"\b(?:weakness|numbness|paralysis|loss of (?:strength|sensation|feeling|movement|power))\b(?: and (?:weakness|"
-    rf"numbness|tingling|pain))? (?:in|of|down) {_LIMB}\b.{{0,80}}\b(?:since|after|following|during)\b.{{0,40}}"
-    rf"\b{_NEEDLES}\b" + _PASSED,
+    rf"numbness|tingling|pain))? (?:in|of|down) {_LIMB}\b.{{0,80}}\b(?:since|after|following|during) (?:the |my |a |"
+    rf"an |his |her |this |that |our |todays |yesterdays |last )?(?:\w+ )?{_NEEDLES}\b" + _PASSED,
     rf"\b{_NEEDLES}\b.{{0,120}}\b(?:after|since|following|then|now|later|afterwards|next (?:day|morning)|"
     rf"that (?:night|evening))\b.{{0,40}}\b(?:started|starting|began|begun|developed|developing|feel|feeling|felt|"
-    rf"experienc\w*|noticed|noticing)\b (?:to (?:feel|have|get|notice|develop) )?(?:\w+ ){{0,3}}?(?:weakness|"
+    rf"experienc\w*|noticed|noticing)\b (?:to (?:feel|have|get|notice|develop) )?(?:(?!(?:less|no|little|reduced|"
+    rf"decreased|any|not|lower|improved)\b)\w+ ){{0,3}}?(?:weakness|"
     rf"numbness|paralysis)\b(?: and (?:weakness|numbness|tingling|pain))? (?:in|of|down) {_LIMB}\b" + _PASSED,
     r"\b(?:sudden|severe|acute|profound|progressive|new|rapid)\w* (?:\w+ ){0,2}?(?:weakness|numbness|paralysis|"
     r"loss of (?:strength|sensation|feeling|movement|power))\b",
@@ -639,8 +656,9 @@ _NOT_NOW_BEFORE = re.compile(
     # what some patients feel, now and then ("rarely, patients feel faint from the needling"); the age a story
     # happened at ("I was 34, blacked out, and laying on the floor")
     r"\b(?:(?:rarely|occasionally|sometimes|often|usually|commonly|in rare cases|some|many|most|few|a few|other)\W+"
-    r"(?:\w+ )?(?:patients|people|clients|individuals|persons)|(?:patients|people|clients) (?:may|can|might|could|"
-    r"sometimes|occasionally|rarely|often|usually|tend to|will)|(?:when )?i was [1-9]\d(?: years old)?\b"
+    r"(?:\w+ )?(?:patients|people|clients|individuals|persons) (?:may |can |might |could |will |do )?$|(?:patients|"
+    r"people|clients) (?:may|can|might|could|sometimes|occasionally|rarely|often|usually|tend to|will) (?:\w+ )?$|"
+    r"(?:when )?i was [1-9]\d(?: years old)?\b"
     r"(?! (?:weeks?|minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|months?|needles?)\b))|"
     r"\b(?:what if|what happens if|what would happen|what should i do if|what do i do if|in case|"
     r"if (?:i|you|someone|anyone|a patient|people|they|he|she|we) (?:ever |do |did |should |start to |begin to )?"
@@ -673,6 +691,14 @@ _BENIGN_AFTER = re.compile(
     r"(?:with|from) (?:this|a|my) (?:cold|flu|chest infection)|^,? (?:and )?(?:i|she|he|they) (?:didnt|did not|dont|"
     r"do not|havent|hasnt|wasnt))\b"
 )
+# Right after the symptom: "pain when breathing | stopped after a day" (over)
+_OVER_NEXT = re.compile(r"^ (?:has |had |then |soon |quickly )?(?:stopped|went away|eased off|settled|passed|"
+                        r"disappeared|cleared up|wore off)(?! me| him| her| us| them)\b")
+# "i found the needles in | my traps intense": how the needles felt, not a needle left in
+_FOUND_NEEDLES = re.compile(r"^found (?:the|those|these) needles in$")
+_FELT_NEXT = re.compile(r"^ (?:my|the) \w+ (?:a bit |very |really |so |quite |pretty |too |more |less )?(?:intense|"
+                        r"painful|uncomfortable|tolerable|ok|okay|easy|strange|weird|bearable|unbearable|relaxing)\b"
+                        r"(?!.*\b(?:still|left|stuck)\b)")
 # Told about the past in a question: "my wife fainted at acupuncture years ago, is IMS different?"
 _HISTORY_BEFORE = re.compile(
     r"\b(?:years? ago|as a (?:kid|child|teen\w*)|in the past|when i was (?:young|younger|little|a kid|a teen\w*|"
@@ -770,13 +796,15 @@ _DISCUSSION_PATTERNS = [
     r"\b(?:x ?rays?|scans?|ct|tests?|results?|everything|it all|all) (?:was|were|came back|turned out|is|looked) "
     r"(?:all |totally |completely |to be )?(?:fine|ok|okay|clear|normal)\b|\bnothing (?:was )?(?:wrong|serious)\b|"
     r"\ball clear\b|\bfalse alarm\b",
-    r"\bhow (?:to|do you|can you|should you|does one|do they)\b",
+    r"\b(?<![\w,] )how (?:to|do you|can you|should you|does one|do they)\b",  # at the start of a sentence
 ]
 # Risk information, told rather than asked ("pneumothorax is a very rare but serious complication of
 # needling near the thorax", "needle breakage can be life threatening if the broken needle is left in the
 # body", "one should always take measures to ensure safety"): not an event either, unless a case is told
 # with it ("we present a 30-year-old woman who...").
 _GENERIC_PATTERNS = [
+    # "Risk of Infection From Dry Needling", "wat r the chances of a collapsed lung from ims"
+    r"\b(?:risks?|chances?|odds|likelihood|possibility) (?:of|for)\b",
     r"\b(?:is|are|remains?|as) (?:a |an |the )?(?:very |extremely |relatively |rather )?(?:rare|uncommon|common|known|"
     r"serious|potential|possible|recogni[sz]ed|documented|well[- ]known|most common|frequent)\b(?:(?: but|,| and) "
     r"(?:\w+ )?\w+)? (?:\w+ ){0,2}?(?:complications?|risks?|side effects?|adverse (?:events?|effects?|reactions?)|"
@@ -790,6 +818,7 @@ _GENERIC_PATTERNS = [
 ]
 # a case told, which risk information around it does not undo
 _CASE_TOLD = re.compile(
+    rf"\b{_CASE}\b|\b(?:developed|suffered|sustained)\b|"
     r"\bwe (?:report|present|describe)\b|\b(?:presented|presenting|presents) (?:to|with|at)\b|\b(?:was|were) "
     r"(?:admitted|rushed|taken|brought|transferred|hospitali[sz]ed|diagnosed)\b|\bthe patient (?:was|had|developed|"
     r"complained|experienced|presented)\b"
@@ -872,7 +901,10 @@ _GENERIC = _combine(_GENERIC_PATTERNS)
 # A cheap first look before the report patterns: each of them names one of these words.
 _REPORT_WORDS = re.compile(r"\b" + _words(
     _COMPLICATION, _OUTCOME, "thoracic pain", "coma", "critical", "fighting for", "admitted", "er", "emergency",
-    "hospital", r"migrat\w*", "needle tip", "spinal", _ORGAN_HIT,
+    "hospital", r"migrat\w*", "needle tip", "spinal",
+    # the verbs of _ORGAN_HIT (cheaper to look for than the whole pattern)
+    r"penetrat\w*", r"pierc\w*", r"punctur\w*", r"perforat\w*", r"lacerat\w*", "entered", "went into", "went through",
+    "pushed into", "passed into", "passed through", "nicked", "injured",
 ))
 
 # SMS shorthand spelled out, so the patterns need only the long form
@@ -911,19 +943,44 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
+# Breathlessness of a long-standing lung disease, not tied to the needling, is the condition, not an
+# emergency ("I was told 6 years ago that I had COPD ... on some days I am short of breath just getting out
+# of bed. Do you think acupuncture can help my breathing?"); an attack, or anything since the needling, is.
+_CHRONIC_LUNG = re.compile(r"\b(?:copd|emphysema|asthma\w*|chronic bronchitis|pulmonary fibrosis|bronchiectasis|"
+                           r"cystic fibrosis|lung disease)\b")
+_LONG_COURSE = re.compile(r"\b(?:\d+|many|several|a few|few) (?:years|months)\b|\bfor years\b|\b(?:slowly|gradually|"
+                          r"chronic)\b|\b(?:some|most|bad|many) days\b|\bevery day\b")
+_ACUTE = re.compile(r"\b(?:attack|right now|suddenly|sudden|worst|blue|(?:inhaler|puffer|meds|medication)\b.{0,20}\b"
+                    r"(?:isnt|not|doesnt|wont|didnt) (?:working|helping))\b")
+_NEEDLING_TIE = re.compile(rf"\b(?:since|after|following|during|from)\b.{{0,40}}\b{_NEEDLING}\b")
+_BREATH_WORD = re.compile(r"breath|breth|winded|puff|pant|\bair\b|lung|wheez|gasp|respirat|inhal|exhal|\bsob\b")
+
+
+def _chronic_breathlessness(plain: str) -> bool:
+    return bool(_CHRONIC_LUNG.search(plain) and _LONG_COURSE.search(plain) and not _ACUTE.search(plain)
+                and not _NEEDLING_TIE.search(plain))
+
+
 def _happening(plain: str) -> bool:
     """A symptom pattern matches, and not inside a question about a risk, not with a harmless cause."""
     pos = 0
+    chronic_breathlessness = None
     while True:
         match = _HAPPENING.search(plain, pos)
         if match is None:
             return False
+        pos = match.start() + 1
+        if _BREATH_WORD.search(match.group(0)):
+            if chronic_breathlessness is None:
+                chronic_breathlessness = _chronic_breathlessness(plain)
+            if chronic_breathlessness:
+                continue
         before = _CLAUSE_BREAK.sub("", plain[max(0, match.start() - 60):match.start()])
         after = _CLAUSE_END.split(plain[match.end():match.end() + 50], 1)[0]
-        if not (_NOT_NOW_BEFORE.search(before) or _BENIGN_AFTER.search(after)
+        if not (_NOT_NOW_BEFORE.search(before) or _BENIGN_AFTER.search(after) or _OVER_NEXT.search(after)
+                or (_FOUND_NEEDLES.match(match.group(0)) and _FELT_NEXT.search(after))
                 or ("?" in plain and _HISTORY_BEFORE.search(before))):
             return True
-        pos = match.start() + 1
 
 
 def classify(text: str) -> Optional[str]:

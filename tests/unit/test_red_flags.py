@@ -1,4 +1,6 @@
-"""The deterministic safety net on a list of red-flag and ordinary messages (tests/heldout/red_flags.yml)."""
+"""The deterministic safety net on a list of red-flag and ordinary messages (tests/heldout/red_flags.yml),
+on narratives gathered from public pages (tests/heldout/red_flags_gathered.yml) and on the training data."""
+import re
 from pathlib import Path
 
 import pytest
@@ -6,7 +8,10 @@ import yaml
 
 from clinic import red_flags
 
-CASES = yaml.safe_load((Path(__file__).parent.parent / "heldout" / "red_flags.yml").read_text())
+HELDOUT = Path(__file__).parent.parent / "heldout"
+CASES = yaml.safe_load((HELDOUT / "red_flags.yml").read_text())
+# the same groups, each item {text, source}: the page's own words, trimmed
+GATHERED = yaml.safe_load((HELDOUT / "red_flags_gathered.yml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("text", CASES["medical_emergency"])
@@ -22,6 +27,56 @@ def test_suicide_and_self_harm_are_crisis(text):
 @pytest.mark.parametrize("text", CASES["not_emergency"])
 def test_ordinary_questions_raise_no_alarm(text):
     assert red_flags.classify(text) is None, text
+
+
+def _gathered(group):
+    return [pytest.param(item["text"], id=f"{group}-{i}") for i, item in enumerate(GATHERED[group])]
+
+
+def test_the_gathered_set_is_well_formed():
+    assert set(GATHERED) == {"medical_emergency", "crisis", "not_emergency"}
+    items = [item for group in GATHERED.values() for item in group]
+    assert all(set(item) == {"text", "source"} and item["text"].strip() and
+               item["source"].startswith(("http://", "https://")) for item in items)
+    assert len(GATHERED["medical_emergency"]) + len(GATHERED["crisis"]) >= 40 and len(GATHERED["not_emergency"]) >= 40
+    texts = [item["text"] for item in items]
+    assert len(set(texts)) == len(texts)
+    assert not set(texts) & {text for group in CASES.values() for text in group}
+
+
+# Gathered real narratives: recall must be 100% on the emergencies, no alarm on the look-alikes.
+@pytest.mark.parametrize("text", _gathered("medical_emergency"))
+def test_gathered_medical_emergencies_are_all_caught(text):
+    assert red_flags.classify(text) in (red_flags.MEDICAL, red_flags.CRISIS), text
+
+
+@pytest.mark.parametrize("text", _gathered("crisis"))
+def test_gathered_crisis_posts_are_crisis(text):
+    assert red_flags.classify(text) == red_flags.CRISIS, text
+
+
+@pytest.mark.parametrize("text", _gathered("not_emergency"))
+def test_gathered_look_alikes_raise_no_alarm(text):
+    assert red_flags.classify(text) is None, red_flags.explain(text)
+
+
+def _training_examples():
+    """(intent, text) of every NLU example in data/*.yml, entity markup stripped."""
+    for path in sorted((Path(__file__).resolve().parent.parent.parent / "data").glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            for line in (block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- ") and "intent" in block:
+                    yield block["intent"], re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}",
+                                                  lambda m: m.group(1) or m.group(2) or "", line[2:]).strip()
+
+
+def test_no_training_example_of_another_intent_raises_an_alarm():
+    examples = [(intent, text) for intent, text in _training_examples() if intent != "emergency"]
+    assert len(examples) > 500
+    alarms = [f"{intent}: {text!r} {red_flags.explain(text)}" for intent, text in examples
+              if red_flags.classify(text) is not None]
+    assert not alarms, f"{len(alarms)} non-emergency training examples raise an alarm:\n" + "\n".join(alarms)
 
 
 @pytest.mark.parametrize("text", [
@@ -80,9 +135,27 @@ def test_a_risk_discussed_is_not_an_event(question, event):
     "I'd rather die than run another marathon lol, but my calves need needling",
     "I hope I don't wake up sore tomorrow after today's session",
     "nearly died laughing when my leg jumped during ims",
+    "i nearly fainted when i saw the bill haha",
+    # a risk asked about or named as a topic, a feeling described, a symptom that is over
+    "Risk of Infection From Dry Needling",
+    "wat r the chances of a collapsed lung from ims",
+    "my mom read that needles near the ribs can hit a lung, is that true",
+    "I still found the needles in my traps intense",
+    "the pain when breathing stopped after a day",
 ])
 def test_passed_denied_benign_or_joking_symptoms_are_not_alarms(text):
     assert red_flags.classify(text) is None, red_flags.explain(text)
+
+
+@pytest.mark.parametrize("text", [
+    # the near misses of the guards above: these are happening now
+    "i found a needle in my leg sore and red",
+    "found the needles in my leg painful and one is still there",
+    "the pain when breathing stopped me sleeping",
+    "i think the physio punctured my lung",
+])
+def test_look_alikes_of_the_guards_still_alarm(text):
+    assert red_flags.classify(text) == red_flags.MEDICAL, red_flags.explain(text)
 
 
 def test_an_alarm_in_the_middle_of_a_long_chatty_message_is_found():
@@ -105,14 +178,16 @@ def test_sms_spellings_reach_the_crisis_patterns(text):
 
 
 def _all_yml_texts():
-    return [text for group in CASES.values() for text in group]
+    return ([text for group in CASES.values() for text in group] +
+            [item["text"] for group in GATHERED.values() for item in group])
 
 
 def test_each_family_regex_matches_exactly_when_one_of_its_patterns_does():
     """The families are compiled into one regex each, grouped by first letter, for speed."""
     import re
     families = [(red_flags._CRISIS, red_flags._CRISIS_PATTERNS), (red_flags._HAPPENING, red_flags._HAPPENING_PATTERNS),
-                (red_flags._REPORT, red_flags._REPORT_PATTERNS), (red_flags._DISCUSSION, red_flags._DISCUSSION_PATTERNS)]
+                (red_flags._REPORT, red_flags._REPORT_PATTERNS), (red_flags._DISCUSSION, red_flags._DISCUSSION_PATTERNS),
+                (red_flags._GENERIC, red_flags._GENERIC_PATTERNS)]
     for text in _all_yml_texts():
         plain = red_flags.normalise(text)
         for combined, patterns in families:

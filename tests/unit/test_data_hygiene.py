@@ -44,10 +44,11 @@ def evaluation_texts():
     heldout = ROOT / "tests" / "heldout"
     for text in nlu_examples(heldout / "nlu_heldout.yml"):
         yield "heldout/nlu_heldout.yml", text
-    flags = yaml.safe_load((heldout / "red_flags.yml").read_text(encoding="utf-8")) or {}
-    for group, items in flags.items():
-        for text in items or []:
-            yield f"heldout/red_flags.yml:{group}", text
+    for name in ("red_flags.yml", "red_flags_gathered.yml"):
+        flags = yaml.safe_load((heldout / name).read_text(encoding="utf-8")) or {}
+        for group, items in flags.items():
+            for item in items or []:
+                yield f"heldout/{name}:{group}", item["text"] if isinstance(item, dict) else item
     for path in sorted((ROOT / "tests" / "realworld").glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         items = data.get("items", data) if isinstance(data, dict) else data

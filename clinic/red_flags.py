@@ -521,7 +521,7 @@ _HAPPENING_PATTERNS = [
     r"\bhives\b.{0,40}\b(?:throat|breath\w*|lips?|tongue|swell\w*)",
     r"\bsevere allergic\b|\ballergic reaction\b(?!.{0,30}\b(?:before|history|ever|risk|to latex\?)\b)",
     r"\b(?:used|had to use|needed|gave (?:him|her|me)|jabbed) (?:my |his |her |an |the |him |her )?epi ?pen",
-    r"\b(?:seizure|seizing|convuls\w*|having a fit)\b(?!.{0,30}\b(?:history|epilep\w* (?:and|so)|before|years ago|"
+    r"\b(?:seizure|seizing(?! up)|convuls\w*|having a fit)\b(?!.{0,30}\b(?:history|epilep\w* (?:and|so)|before|years ago|"
     r"disorder)\b)",
     # calls for help
     r"\b(?:call|need|called|calling|phoned|rang|dialled|dialed) (?:an |the )?(?:ambulance|911|9 1 1|999|112|"
@@ -628,9 +628,9 @@ _HAPPENING_PATTERNS = [
     r"\b(?:sudden|severe|acute|profound|progressive|new|rapid)\w* (?:\w+ ){0,2}?(?:weakness|numbness|paralysis|"
     r"loss of (?:strength|sensation|feeling|movement|power))\b",
     rf"\b(?:unable to|cant|cannot|couldnt|could not|not able to) (?:bear weight|walk|stand up|"
-    rf"stand)\b.{{0,60}}\b(?:since|after|following)\b.{{0,30}}\b{_NEEDLING}|"
+    rf"stand(?! (?:them|it|this|that|him|her|needles?|the (?:sight|thought|idea)|being|people|when|how)\b))\b.{{0,60}}\b(?:since|after|following)\b.{{0,30}}\b{_NEEDLING}|"
     rf"\b{_NEEDLING}\b.{{0,80}}\b(?:unable to|cant|cannot|couldnt|could not|not able to) (?:bear weight|walk|"
-    rf"stand up|stand)\b" + _PASSED,
+    rf"stand up|stand(?! (?:them|it|this|that|him|her|needles?|the (?:sight|thought|idea)|being|people|when|how)\b))\b" + _PASSED,  # "can't stand them" is a dislike
     r"\blegs? (?:wont|will not|wouldnt|would not|cant|can not|dont|didnt) (?:hold|support|carry) (?:me|her|him|them|"
     r"my weight|her weight|his weight)\b",
     r"\b(?:cant|cannot|couldnt|can not) feel (?:my |her |his )?(?:bum|butt|buttocks|bottom|backside|groin|genitals|"
@@ -745,6 +745,11 @@ _REPORT_PATTERNS = [
     r"\b" + _RETAINED_NEEDLE,
     r"\b" + _ORGAN_HIT,
     r"\bspinal\b.{0,30}\b(?:ha?ematoma|bleed\w*|cord injury|abscess)",
+    # a fever measured, in a story with the treatment in it ("...a temperature of 38.8 C")
+    rf"\b{_NEEDLING}\b.{{0,400}}\b(?:temperature|temp|fever) (?:of |was |is |at |reading |over |above )?"
+    r"(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d+)? ?(?:°|degrees?|c\b|f\b)",
+    rf"\b(?:temperature|temp|fever) (?:of |was |is |at |reading |over |above )?(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d+)?"
+    rf"\b.{{0,100}}\b(?:after|since|following|from)\b.{{0,30}}\b{_NEEDLING}\b",
 ]
 
 # A complication in a question about a risk, in something read or heard and asked about, or on a
@@ -803,6 +808,9 @@ _DISCUSSION_PATTERNS = [
 # body", "one should always take measures to ensure safety"): not an event either, unless a case is told
 # with it ("we present a 30-year-old woman who...").
 _GENERIC_PATTERNS = [
+    # an article's title: "Dry Needling & Collapsed Lung: What You Need To Know"
+    r"\b(?:what you need to know|everything you need to know|what to know|a (?:complete|comprehensive) guide|"
+    r"myths? and facts|(?:risks?|facts?|myths?) explained)\b",
     # "Risk of Infection From Dry Needling", "wat r the chances of a collapsed lung from ims"
     r"\b(?:risks?|chances?|odds|likelihood|possibility) (?:of|for)\b",
     r"\b(?:is|are|remains?|as) (?:a |an |the )?(?:very |extremely |relatively |rather )?(?:rare|uncommon|common|known|"
@@ -901,7 +909,7 @@ _GENERIC = _combine(_GENERIC_PATTERNS)
 # A cheap first look before the report patterns: each of them names one of these words.
 _REPORT_WORDS = re.compile(r"\b" + _words(
     _COMPLICATION, _OUTCOME, "thoracic pain", "coma", "critical", "fighting for", "admitted", "er", "emergency",
-    "hospital", r"migrat\w*", "needle tip", "spinal",
+    "hospital", r"migrat\w*", "needle tip", "spinal", "temperature", "temp", "fever",
     # the verbs of _ORGAN_HIT (cheaper to look for than the whole pattern)
     r"penetrat\w*", r"pierc\w*", r"punctur\w*", r"perforat\w*", r"lacerat\w*", "entered", "went into", "went through",
     "pushed into", "passed into", "passed through", "nicked", "injured",

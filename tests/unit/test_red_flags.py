@@ -142,6 +142,9 @@ def test_a_risk_discussed_is_not_an_event(question, event):
     "my mom read that needles near the ribs can hit a lung, is that true",
     "I still found the needles in my traps intense",
     "the pain when breathing stopped after a day",
+    "Dry Needling & Collapsed Lung: What You Need To Know",
+    "I hate needles. Can't stand them, but my physio says IMS will help my neck",
+    "the needle went in and my calf started seizing up like a cramp",
 ])
 def test_passed_denied_benign_or_joking_symptoms_are_not_alarms(text):
     assert red_flags.classify(text) is None, red_flags.explain(text)
@@ -153,6 +156,9 @@ def test_passed_denied_benign_or_joking_symptoms_are_not_alarms(text):
     "found the needles in my leg painful and one is still there",
     "the pain when breathing stopped me sleeping",
     "i think the physio punctured my lung",
+    "after the needling i cant stand up",
+    "my temp is 38.5 after the ims session",
+    "she had acupuncture on monday and on admission had a temperature of 39.1 C",
 ])
 def test_look_alikes_of_the_guards_still_alarm(text):
     assert red_flags.classify(text) == red_flags.MEDICAL, red_flags.explain(text)

@@ -75,7 +75,7 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", default="heldout,realworld-dev")
+    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2")
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--emergency-p", type=float, default=None)

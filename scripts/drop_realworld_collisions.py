@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Drop training examples (data/*.yml) that equal a real-world test text (normalised).
+"""Drop training examples (data/*.yml) that equal, or nearly copy, an evaluation text.
 
 The real-world set is gathered independently from public pages; where a common question
 ("Does it hurt?") happens to be written the same way as one of our training examples, the
@@ -11,9 +11,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.unit.test_data_hygiene import evaluation_texts, normalise  # noqa: E402
+from tests.unit.test_data_hygiene import evaluation_texts, near_copies, normalise  # noqa: E402
 
 evaluation = {normalise(text) for where, text in evaluation_texts()}
+# near copies (tests/unit/test_data_hygiene.py NEAR): the training texts to drop, normalised
+evaluation |= {normalise(train.split(": ", 1)[1]) for where, text, train in near_copies()}
 for path in sorted((ROOT / "data").glob("*.yml")):
     if path.name == "nlu_reviewed.yml":
         continue  # written by the staff console

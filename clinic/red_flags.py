@@ -174,7 +174,7 @@ _CASE = _words(
     "(?:was|were) admitted", "(?:he|she|they) (?:was|were) (?:diagnosed|found|treated|taken|rushed)",
 )
 # fever and its everyday words
-_FEVER = (r"(?:fever\w*|chills|chilly and hot|rigors|shivery|shivering|the shakes|hot and cold|hot then cold|sweats|"
+_FEVER = (r"(?:fever\w*|febrile|pyrexi\w*|chills|chilly and hot|rigors|shivery|shivering|the shakes|hot and cold|hot then cold|sweats|"
           r"high temperature|temperature of|flu ?like|like i have the flu)")
 # a symptom that has passed ("felt faint but I'm fine now") is a side effect, not an emergency
 _PASSED = (
@@ -745,6 +745,8 @@ _REPORT_PATTERNS = [
     r"\b" + _RETAINED_NEEDLE,
     r"\b" + _ORGAN_HIT,
     r"\bspinal\b.{0,30}\b(?:ha?ematoma|bleed\w*|cord injury|abscess)",
+    # a case told with a fever in it ("the patient felt subjectively febrile and ...")
+    rf"\b{_CASE}\b (?:\w+ ){{0,4}}?(?:febrile|feverish|pyrexi\w*|rigors)\b",
     # a fever measured, in a story with the treatment in it ("...a temperature of 38.8 C")
     rf"\b{_NEEDLING}\b.{{0,400}}\b(?:temperature|temp|fever) (?:of |was |is |at |reading |over |above )?"
     r"(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d+)? ?(?:°|degrees?|c\b|f\b)",
@@ -909,7 +911,8 @@ _GENERIC = _combine(_GENERIC_PATTERNS)
 # A cheap first look before the report patterns: each of them names one of these words.
 _REPORT_WORDS = re.compile(r"\b" + _words(
     _COMPLICATION, _OUTCOME, "thoracic pain", "coma", "critical", "fighting for", "admitted", "er", "emergency",
-    "hospital", r"migrat\w*", "needle tip", "spinal", "temperature", "temp", "fever",
+    "hospital", r"migrat\w*", "needle tip", "spinal", "temperature", "temp", "fever", "febrile", "feverish",
+    r"pyrexi\w*", "rigors",
     # the verbs of _ORGAN_HIT (cheaper to look for than the whole pattern)
     r"penetrat\w*", r"pierc\w*", r"punctur\w*", r"perforat\w*", r"lacerat\w*", "entered", "went into", "went through",
     "pushed into", "passed into", "passed through", "nicked", "injured",

@@ -158,6 +158,7 @@ def test_passed_denied_benign_or_joking_symptoms_are_not_alarms(text):
     "i think the physio punctured my lung",
     "after the needling i cant stand up",
     "my temp is 38.5 after the ims session",
+    "the patient became febrile two days after the injection",
     "she had acupuncture on monday and on admission had a temperature of 39.1 C",
 ])
 def test_look_alikes_of_the_guards_still_alarm(text):

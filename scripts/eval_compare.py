@@ -45,8 +45,8 @@ SYSTEMS = ("assistant", "tfidf+LR", "MiniLM+LR")
 # out-of-scope question answered from the FAQ; these are the figures actually reached (slightly
 # rounded), so the floors catch regressions without pretending. See the README / closing note.
 FLOORS = {
-    "realworld-test": {"accuracy": 0.83, "wrong_rate": 0.12, "emergency_recall": 0.96,
-                       "out_of_scope_answered_from_faq": 3, "beat_baselines": True},
+    "realworld-test": {"accuracy": 0.845, "wrong_rate": 0.10, "emergency_recall": 0.96,
+                       "out_of_scope_answered_from_faq": 0, "beat_baselines": True},
     "heldout": {"accuracy": 0.97, "emergency_recall": 1.0, "out_of_scope_answered_from_faq": 0,
                 "beat_baselines": True},
 }

@@ -111,7 +111,7 @@ _ORGAN_HIT = (
     r"went through|pushed into|passed into|passed through|nicked|injured) (?:(?!(?:near|over|above|below|beside|close|"
     r"by|next|around|towards?|under|muscles?|skin)\b)[\w-]+ ){0,5}?(?:heart|lungs?|pleura\w*|"
     r"(?:chest|thoracic|abdominal|pleural|pericardial) cavity|pericardi\w*|ventricle|atrium|aorta|coronary|"
-    r"spinal cord|spinal canal|kidney|liver|bowel|intestines?|stomach|bladder|artery|vein)\b"
+    r"spinal cord|spinal canal|kidney|liver|bowel|intestines?|stomach|bladder)\b"
     r"(?! (?:meridian|channel|point|qi|\d))"
 )
 # complications as case reports and news items name them (British and American spellings)
@@ -240,7 +240,7 @@ _CRISIS_PATTERNS = [
     r"\b(?:wouldnt|would not|dont|do not) (?:mind|care) (?:if i|about) (?:dying|died|didnt wake|getting hit|"
     r"being dead|not waking)\b",
     r"\b(?:death|dying|being dead|not being here|not existing|suicide|ending it|killing myself) (?:would be|will be|"
-    r"might be|sounds|seems|seemed|feels|felt|is looking|looks|looked|was|became) "
+    r"might be|sounds|seems|seemed|feels|felt|is looking|looks|looked|(?<!death )(?<!dying )(?:was|became)) "
     r"(?:like )?(?:a |the |my )?(?:relief|release|mercy|blessing|escape|easier|better|kinder|peaceful|welcome|only way|"
     r"answer|(?:best|only|last|easiest|one) (?:option|choice|way out|solution|answer|escape))\b|\bwelcome death\b|\bpray\w* for death\b",
     r"\b(?:god|lord|universe|jesus) (?:please |would |will |to |just )?(?:take me|takes me|let me die|end it|"
@@ -284,7 +284,8 @@ _CRISIS_PATTERNS = [
     r"\b(?:done with|tired of|sick of|exhausted by|so tired of) (?:life|living|being alive|everything|existing|"
     r"waking up)\b",
     r"\bnot worth living\b|\blife (?:isnt|is not|aint) worth\b",
-    r"\b(?:hate|hating) (?:being alive|living|existing|that im alive|waking up every day)\b(?! with\b| alone\b| in "
+    r"\b(?:hate|hating) (?:being alive|existing|that im alive|waking up every day)\b|"
+    r"\b(?:hate|hating) living\b(?! with\b| alone\b| in "
     r"(?:a|an|the|my|this|that) (?!pain|body|hell|misery|state|way|world|agony|constant)| here\b| near\b| so far\b)|"
     r"\bhad enough of (?:living|life|being alive|this life|existing)\b",
     r"\bcant go on\b|\bcant do (?:this|it) anymore\b|\bcant take it anymore\b|\bi cant anymore\b",
@@ -389,7 +390,7 @@ _HAPPENING_PATTERNS = [
     r"properly when|right when i))",
     r"\b(?:heart ?beat|respiration|breathing|pulse)(?: and (?:heart ?beat|respiration|breathing|pulse))? (?:had |has |"
     r"have |then |suddenly |just )?(?:stopped|ceased)\b(?! \w+ing\b)"
-    r"(?! after (?:a|an|one|two|three|a few|few|the first|\d+) (?:days?|hours?|minutes?|mins?|weeks?)\b)",
+    r"(?! after (?:a|an|one|two|three|a few|few|the first|\d+) (?:days?|weeks?)\b)",
     r"\b(?<!can )(?<!could )(?<!might )(?<!may )(?<!would )(?<!will )(?:punctured|collapsed|popped|pierced|hit|nicked) "
     r"(?:my|a) lung",  # "the needle can hit a lung" is a risk, not an event
     r"\bsob\b(?! story)",
@@ -440,7 +441,7 @@ _HAPPENING_PATTERNS = [
     r"\b(?:having|have|is having|think\b.{0,25}|might be having|could be having) (?:a )?heart attack",
     r"\bheart attack (?:now|right now|symptoms|signs)",
     r"\bheart\b.{0,20}\b(?:racing|pounding|beating (?:really |so |very )?fast|going crazy|skipping|"
-    r"fluttering)\b(?:(?!\b(?:pray\w*|hop(?:e|ed|ing)|didnt|dont|wouldnt|afraid|scared|worried|nervous)\b).){0,60}"
+    r"fluttering)\b(?:(?!\b(?:pray\w*|hop(?:e|ed|ing)|didnt|wouldnt|(?:afraid|scared|worried|nervous) (?:of|about|that))\b).){0,60}"
     r"\b(?:chest|faint|breath\w*|lightheaded|light headed|pass(?:ed)? out|sweat\w*|collapsed)",
     r"\bleft arm\b.{0,60}\b(?:jaw|sweat\w*|nause\w*|felt sick|feel sick|clammy|heart)\b|\b(?:jaw|sweat\w*|nause\w*|"
     r"clammy)\b.{0,60}\bleft arm\b|\bheart\b.{0,60}\bleft arm\b.{0,30}\b(?:numb\w*|pain\w*|hurt\w*|ach\w*|tingl\w*|"
@@ -465,11 +466,12 @@ _HAPPENING_PATTERNS = [
     r"\b(?:bleeding|blood)\b.{0,40}\bkeeps? (?:coming|going|pouring|flowing|running|dripping)",
     r"\bbleeding (?:heavily|a lot|badly|everywhere|like crazy|so much|nonstop|non stop)",
     # fainting / collapse (a faint that has passed is a side effect, a faint on the table is not)
-    r"\b(?<!nearly )(?<!almost )(?<!once )(?:fainted|passed out|blacked out|lost consciousness|unconscious(?:ness)?|"
+    r"\b(?<!once )(?:fainted|passed out|blacked out|lost consciousness|unconscious(?:ness)?|"
     r"collapsed(?! lung)|"
     r"unresponsive|"
     r"keeled over|went unconscious)\b(?!.{0,40}\b(?:once|before|as a kid|years? ago|in the past|at the sight|"
-    r"sight of|blood test|blood draw|shots?|vaccines?|dentist)\b)",
+    r"sight of|blood test|blood draw|shots?|vaccines?|dentist|(?:saw|see|got|read|looked at) (?:the |my )?(?:bill|"
+    r"price|cost|invoice|receipt|total|quote))\b)" + _PASSED,
     r"\b(?:(?:feel|feeling|felt|about to|going to|gonna|might|think im going to|like i could) "
     r"(?:really |very |so |a bit |a little |quite |kind of |kinda |super )?(?:faint|pass out|black out))\b"
     r"(?!.{0,30}\b(?:at the sight|sight of|when i (?:see|saw|looked at|got|read) (?:the |my )?(?:bill|price|cost|"
@@ -521,7 +523,7 @@ _HAPPENING_PATTERNS = [
     r"\bhives\b.{0,40}\b(?:throat|breath\w*|lips?|tongue|swell\w*)",
     r"\bsevere allergic\b|\ballergic reaction\b(?!.{0,30}\b(?:before|history|ever|risk|to latex\?)\b)",
     r"\b(?:used|had to use|needed|gave (?:him|her|me)|jabbed) (?:my |his |her |an |the |him |her )?epi ?pen",
-    r"\b(?:seizure|seizing(?! up)|convuls\w*|having a fit)\b(?!.{0,30}\b(?:history|epilep\w* (?:and|so)|before|years ago|"
+    r"\b(?:seizure|seizing(?! up,? (?:like|as though|as if)\b)|convuls\w*|having a fit)\b(?!.{0,30}\b(?:history|epilep\w* (?:and|so)|before|years ago|"
     r"disorder)\b)",
     # calls for help
     r"\b(?:call|need|called|calling|phoned|rang|dialled|dialed) (?:an |the )?(?:ambulance|911|9 1 1|999|112|"
@@ -587,7 +589,8 @@ _HAPPENING_PATTERNS = [
     r"cock) (?:up )?(?:my |his |her )?(?:left |right )?(?:hand|fingers|thumb)\b",
     r"\b(?:foot|feet|toes?)\b (?:is |was |keeps |kept |started |just )?(?:drag\w*|slap\w*|flop\w*)\b|"
     r"\bdragging (?:my|his|her) (?:foot|leg)\b|\bslaps? (?:on |against )?the (?:ground|floor)\b|"
-    r"\b(?:wrist|hand|foot) (?:(?:(?!(?:in|on|at|of|to|into|the|a|an)\b)\w+ ){1,3}?(?:droop\w*|drop\w*|hanging down|"
+    r"\b(?:wrist|hand|foot) (?:(?:is |was )?(?:start\w*|begin\w*|began) to (?:droop|drop)|"
+    r"(?:(?!(?:in|on|at|of|to|into|the|a|an)\b)\w+ ){1,3}?(?:droop\w*|drop\w*|hanging down|"
     r"floppy)|droops|drooping|drooped|drops|"
     r"dropping|dropped)\b"
     r"(?! (?:off|by|in|at|into|for)\b)|\b(?:hand|wrist) (?:just )?(?:flops|flopped|hangs|hung|drops|dropped) (?:down|"
@@ -628,15 +631,17 @@ _HAPPENING_PATTERNS = [
     r"\b(?:sudden|severe|acute|profound|progressive|new|rapid)\w* (?:\w+ ){0,2}?(?:weakness|numbness|paralysis|"
     r"loss of (?:strength|sensation|feeling|movement|power))\b",
     rf"\b(?:unable to|cant|cannot|couldnt|could not|not able to) (?:bear weight|walk|stand up|"
-    rf"stand(?! (?:them|it|this|that|him|her|needles?|the (?:sight|thought|idea)|being|people|when|how)\b))\b.{{0,60}}\b(?:since|after|following)\b.{{0,30}}\b{_NEEDLING}|"
+    rf"stand(?! (?:them|this|that|him|her|needles?|the (?:sight|thought|idea) of \w+|people)(?:[.,!?]|$| but\b| cant\b| i\b)))\b.{{0,60}}\b(?:since|after|following)\b.{{0,30}}\b{_NEEDLING}|"
     rf"\b{_NEEDLING}\b.{{0,80}}\b(?:unable to|cant|cannot|couldnt|could not|not able to) (?:bear weight|walk|"
-    rf"stand up|stand(?! (?:them|it|this|that|him|her|needles?|the (?:sight|thought|idea)|being|people|when|how)\b))\b" + _PASSED,  # "can't stand them" is a dislike
+    rf"stand up|stand(?! (?:them|this|that|him|her|needles?|the (?:sight|thought|idea) of \w+|people)(?:[.,!?]|$| but\b| cant\b| i\b)))\b" + _PASSED,  # "can't stand them" is a dislike
     r"\blegs? (?:wont|will not|wouldnt|would not|cant|can not|dont|didnt) (?:hold|support|carry) (?:me|her|him|them|"
     r"my weight|her weight|his weight)\b",
     r"\b(?:cant|cannot|couldnt|can not) feel (?:my |her |his )?(?:bum|butt|buttocks|bottom|backside|groin|genitals|"
     r"privates|saddle area)\b|\b(?:peed|wet|soiled|pooped) (?:myself|my pants|the bed)\b(?! laughing)",
     r"\bsaddle (?:numb\w*|an?a?esth\w*)|\bnumb\w* (?:in |around |of )?(?:my |the )?(?:groin|genitals|privates)",
     # a needle left in, broken or stuck
+    r"\bneedle\b.{0,30}\b(?:is|was|got|has|had) (?:broken|snapped|broke)\b|\b(?:tip|piece|part|bit|end) "
+    r"(?:of (?:the|a) needle )?(?:is|was) still (?:in|inside|stuck)\b",
     r"\bneedle (?:broke|snapped|broken|stuck)\b.{0,40}\b(?:inside|in my|in his|in her|under the skin)",
     r"\bneedle\w* (?:tip )?(?:broke|snapped|sheared|broke off|snapped off|came apart)\b",
     r"\b(?:found|noticed|discovered|still had|still has) (?:a |one |the |another |"
@@ -658,8 +663,9 @@ _NOT_NOW_BEFORE = re.compile(
     r"\b(?:(?:rarely|occasionally|sometimes|often|usually|commonly|in rare cases|some|many|most|few|a few|other)\W+"
     r"(?:\w+ )?(?:patients|people|clients|individuals|persons) (?:may |can |might |could |will |do )?$|(?:patients|"
     r"people|clients) (?:may|can|might|could|sometimes|occasionally|rarely|often|usually|tend to|will) (?:\w+ )?$|"
-    r"(?:when )?i was [1-9]\d(?: years old)?\b"
-    r"(?! (?:weeks?|minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|months?|needles?)\b))|"
+    r"(?:when i was [1-9]\d|i was [1-9]\d years old|i was [1-9]\d\W*$)"
+    r"(?! (?:weeks?|minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|months?|needles?|feet|metres?|meters)\b))|"
+    r"\b(?:asleep|sleepy|dozed|dozing|drowsy)\b.{0,50}\b(?:nearly|almost|practically) $|"
     r"\b(?:what if|what happens if|what would happen|what should i do if|what do i do if|in case|"
     r"if (?:i|you|someone|anyone|a patient|people|they|he|she|we) (?:ever |do |did |should |start to |begin to )?"
     r"(?:get|gets|got|have|has|had|feel|feels|felt|experience|experiences|experienced|develop|develops|developed|"
@@ -691,14 +697,16 @@ _BENIGN_AFTER = re.compile(
     r"(?:with|from) (?:this|a|my) (?:cold|flu|chest infection)|^,? (?:and )?(?:i|she|he|they) (?:didnt|did not|dont|"
     r"do not|havent|hasnt|wasnt))\b"
 )
-# Right after the symptom: "pain when breathing | stopped after a day" (over)
+# Right after the symptom: "pain when breathing | stopped after a day" (over), unless it came back or got worse
 _OVER_NEXT = re.compile(r"^ (?:has |had |then |soon |quickly )?(?:stopped|went away|eased off|settled|passed|"
-                        r"disappeared|cleared up|wore off)(?! me| him| her| us| them)\b")
-# "i found the needles in | my traps intense": how the needles felt, not a needle left in
+                        r"disappeared|cleared up|wore off)(?:$|[.,!?]| after| within| on its own| by itself| quickly| soon|"
+                        r" now| overnight| in (?:a|an|the|about|under)\b)")
+_CAME_BACK = re.compile(r"\b(?:came back|comes back|come back|returned|worse|again)\b")
+# "i found the needles in | my traps intense": how the needles felt, not a needle left in (unless one still is)
 _FOUND_NEEDLES = re.compile(r"^found (?:the|those|these) needles in$")
 _FELT_NEXT = re.compile(r"^ (?:my|the) \w+ (?:a bit |very |really |so |quite |pretty |too |more |less )?(?:intense|"
-                        r"painful|uncomfortable|tolerable|ok|okay|easy|strange|weird|bearable|unbearable|relaxing)\b"
-                        r"(?!.*\b(?:still|left|stuck)\b)")
+                        r"painful|uncomfortable|tolerable|ok|okay|easy|strange|weird|bearable|unbearable|relaxing)\b")
+_STILL_IN = re.compile(r"\b(?:still|left|stuck|broken|broke|snapped|one is|one was)\b")
 # Told about the past in a question: "my wife fainted at acupuncture years ago, is IMS different?"
 _HISTORY_BEFORE = re.compile(
     r"\b(?:years? ago|as a (?:kid|child|teen\w*)|in the past|when i was (?:young|younger|little|a kid|a teen\w*|"
@@ -803,7 +811,7 @@ _DISCUSSION_PATTERNS = [
     r"\b(?:x ?rays?|scans?|ct|tests?|results?|everything|it all|all) (?:was|were|came back|turned out|is|looked) "
     r"(?:all |totally |completely |to be )?(?:fine|ok|okay|clear|normal)\b|\bnothing (?:was )?(?:wrong|serious)\b|"
     r"\ball clear\b|\bfalse alarm\b",
-    r"\b(?<![\w,] )how (?:to|do you|can you|should you|does one|do they)\b",  # at the start of a sentence
+    r"\b(?<![\w,:-] )how (?:to|do you|can you|should you|does one|do they)\b",  # at the start of a sentence
 ]
 # Risk information, told rather than asked ("pneumothorax is a very rare but serious complication of
 # needling near the thorax", "needle breakage can be life threatening if the broken needle is left in the
@@ -840,6 +848,22 @@ _RECENT_EVENT = re.compile(
     r"is in|are in)\b.{0,60}\b(?:today|tonight|last night|this (?:morning|afternoon|evening)|yesterday|right now|"
     r"just now|an hour ago|hours? ago)\b"
 )
+
+# ... or when someone tells it as their own, or a relative's ("I got a pneumothorax from dry needling. How to
+# treat it?", "my wife got a pneumothorax ... she should take it seriously", "my lung collapsed after IMS")
+_EVENT_TOLD = re.compile(
+    r"(?:^|\b(?<!if )(?<!when )(?<!case )(?:i|he|she|they|we|my \w+|our \w+)(?: (?:just|now|then|also|have|has|had))? )"
+    r"(?:got|developed|"
+    r"ended up with|caught)\b|"
+    r"\b(?<!if )(?<!when )(?<!case )(?:i|he|she|they|we|it|my \w+|our \w+|site|area|spot)(?: now| still)? (?:have|has) "
+    r"(?:got )?(?:a |an )?"
+    r"(?:\w+ )?(?:pneumothora\w*|ha?emothorax|collapsed lung|punctured lung|infection|sepsis|cellulitis|abscess|"
+    r"nerve damage|nerve injury)\b|"
+    r"\bmy (?:\w+ )?lungs? (?:has |had |have )?(?:collapsed|punctured)\b|"
+    rf"\bhad (?:an? |my |the )?{_NEEDLING}\b(?: \w+){{0,4}} (?:and|now|then) (?:now |then )?(?:got|developed|have|has|"
+    r"ended up with)\b"
+)
+_SINCE_TREATMENT = re.compile(rf"\b(?:since|after|from) (?:my |the |this |that |an? )?{_NEEDLING}\b")
 
 # ----------------------------------------------------------------------------------------------
 # Compiled for speed: every message goes through here, and patients send up to ~2,000 characters
@@ -959,11 +983,14 @@ def normalise(text: str) -> str:
 # of bed. Do you think acupuncture can help my breathing?"); an attack, or anything since the needling, is.
 _CHRONIC_LUNG = re.compile(r"\b(?:copd|emphysema|asthma\w*|chronic bronchitis|pulmonary fibrosis|bronchiectasis|"
                            r"cystic fibrosis|lung disease)\b")
-_LONG_COURSE = re.compile(r"\b(?:\d+|many|several|a few|few) (?:years|months)\b|\bfor years\b|\b(?:slowly|gradually|"
+_LONG_COURSE = re.compile(r"\b(?:\d+|many|several|a few|few) (?:years|months)\b(?! old)|\bfor years\b|\b(?:slowly|gradually|"
                           r"chronic)\b|\b(?:some|most|bad|many) days\b|\bevery day\b")
-_ACUTE = re.compile(r"\b(?:attack|right now|suddenly|sudden|worst|blue|(?:inhaler|puffer|meds|medication)\b.{0,20}\b"
+_ACUTE = re.compile(r"\b(?:attack|right now|now|help me|please help|need help|tonight|today|suddenly|sudden|worst|blue|(?:inhaler|puffer|meds|medication)\b.{0,20}\b"
                     r"(?:isnt|not|doesnt|wont|didnt) (?:working|helping))\b")
 _NEEDLING_TIE = re.compile(rf"\b(?:since|after|following|during|from)\b.{{0,40}}\b{_NEEDLING}\b")
+# never "the condition": not breathing, can't breathe, gasping
+_SEVERE_BREATH = re.compile(r"\b(?:cant|cannot|can not|couldnt|could not|unable|not able|stopped|stops|not breathing|"
+                            r"isnt breathing|wasnt breathing|gasp\w*|struggl\w*|fighting)\b")
 _BREATH_WORD = re.compile(r"breath|breth|winded|puff|pant|\bair\b|lung|wheez|gasp|respirat|inhal|exhal|\bsob\b")
 
 
@@ -973,7 +1000,10 @@ def _chronic_breathlessness(plain: str) -> bool:
 
 
 def _happening(plain: str) -> bool:
-    """A symptom pattern matches, and not inside a question about a risk, not with a harmless cause."""
+    """A symptom pattern matches, and none of the guards around it applies: a question about a risk or an
+    age just before it, a harmless cause just after, a symptom that is over (and did not come back), how the
+    needles felt ("found the needles in my traps intense"), or the everyday breathlessness of a long-standing
+    lung disease (never when severe: can't breathe, stopped breathing, gasping)."""
     pos = 0
     chronic_breathlessness = None
     while True:
@@ -981,15 +1011,17 @@ def _happening(plain: str) -> bool:
         if match is None:
             return False
         pos = match.start() + 1
-        if _BREATH_WORD.search(match.group(0)):
+        if _BREATH_WORD.search(match.group(0)) and not _SEVERE_BREATH.search(match.group(0)):
             if chronic_breathlessness is None:
                 chronic_breathlessness = _chronic_breathlessness(plain)
             if chronic_breathlessness:
                 continue
         before = _CLAUSE_BREAK.sub("", plain[max(0, match.start() - 60):match.start()])
         after = _CLAUSE_END.split(plain[match.end():match.end() + 50], 1)[0]
-        if not (_NOT_NOW_BEFORE.search(before) or _BENIGN_AFTER.search(after) or _OVER_NEXT.search(after)
-                or (_FOUND_NEEDLES.match(match.group(0)) and _FELT_NEXT.search(after))
+        over = _OVER_NEXT.search(after) and not _CAME_BACK.search(plain, match.end())
+        felt = (_FOUND_NEEDLES.match(match.group(0)) and _FELT_NEXT.search(after)
+                and not _STILL_IN.search(plain, match.end()))
+        if not (_NOT_NOW_BEFORE.search(before) or _BENIGN_AFTER.search(after) or over or felt
                 or ("?" in plain and _HISTORY_BEFORE.search(before))):
             return True
 
@@ -1004,7 +1036,7 @@ def classify(text: str) -> Optional[str]:
     if _happening(plain):
         return MEDICAL
     if _REPORT_WORDS.search(plain) and _REPORT.search(plain) and (
-            not _talks_about_risk(plain) or _RECENT_EVENT.search(plain)):
+            not _talks_about_risk(plain) or _RECENT_EVENT.search(plain) or _EVENT_TOLD.search(plain)):
         return MEDICAL
     return None
 
@@ -1018,7 +1050,11 @@ def discusses_risk(text: str) -> bool:
     """The message asks about a risk, something read or heard, a consent form (and says nothing
     happened recently): used to keep the model's own "emergency" guess from alarming on it."""
     plain = normalise(text)
-    return bool(plain) and _talks_about_risk(plain) and not _RECENT_EVENT.search(plain)
+    if not plain or _RECENT_EVENT.search(plain) or _EVENT_TOLD.search(plain):
+        return False
+    # risk information ("it might be serious") about something felt since the treatment is not a question
+    return bool(_DISCUSSION.search(plain) or (_GENERIC.search(plain) and not _CASE_TOLD.search(plain)
+                                              and not _SINCE_TREATMENT.search(plain)))
 
 
 def explain(text: str) -> List[str]:

@@ -91,7 +91,8 @@ class QuestionSplitter(GraphComponent):
             message.set(ENTITY, second, add_to_output=True)
             entities = [e for e in message.get("entities") or [] if e.get("entity") != ENTITY]
             text = message.get("text") or ""
-            start = text.rfind(second["text"])  # the span is the second question
+            # the span is the second question; the whole message when it was rewritten ("during and after")
+            start = text.rfind(second["text"])
             start, end = (start, start + len(second["text"])) if start >= 0 else (0, len(text))
             entities.append({"entity": ENTITY, "value": second["label"], "start": start, "end": end,
                              "confidence": second["confidence"], "extractor": "QuestionSplitter"})

@@ -14,8 +14,11 @@ _QUESTION_START = (r"(?:what|whats|what's|how|is|are|does|do|did|can|could|will|
                    r"any|am|which|r|wat|wats)")
 _AND_SPLIT = re.compile(rf"^(?P<a>.{{8,}}?)\s*,?\s+(?:and|&|also|plus|and also|n|an|nd)\s+(?P<b>{_QUESTION_START}\b.{{5,}})$",
                         re.IGNORECASE | re.DOTALL)
-# "what will I feel during and after it?" asks two things: the feeling during and after
-_TIMES = re.compile(r"\b(before|during|after)\s*(?:and|&|or|n|/)\s*(before|during|after)\b", re.IGNORECASE)
+# "what will I feel during and after it?" asks two things: the feeling during and after. Not a choice
+# ("before or after?"), a comparison ("the difference between during and after") or "before and after photos".
+_TIMES = re.compile(r"\b(before|during|after)(?:hand|wards?)?\s*(?:and|&|n|/)\s*(before|during|after)(?:hand|wards?)?\b"
+                    r"(?!\s+(?:photos?|pictures?|pics?|shots?|images?|results?)\b)", re.IGNORECASE)
+_COMPARING = re.compile(r"\b(?:difference|differences|between|compare|compared|comparison|vs|versus)\b", re.IGNORECASE)
 
 
 def split_questions(text: str) -> Optional[Tuple[str, str]]:
@@ -35,7 +38,7 @@ def split_questions(text: str) -> Optional[Tuple[str, str]]:
         if match and len(match.group("a").split()) >= 2 and len(match.group("b").split()) >= 2:
             return match.group("a").strip(" ,"), match.group("b").strip()
         times = _TIMES.search(text)
-        if times and times.group(1).lower() != times.group(2).lower():
+        if times and times.group(1).lower() != times.group(2).lower() and not _COMPARING.search(text):
             return (text[:times.start()] + times.group(1) + text[times.end():],
                     text[:times.start()] + times.group(2) + text[times.end():])
     return None

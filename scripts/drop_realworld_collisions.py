@@ -15,7 +15,7 @@ from tests.unit.test_data_hygiene import evaluation_texts, near_copies, normalis
 
 evaluation = {normalise(text) for where, text in evaluation_texts()}
 # near copies (tests/unit/test_data_hygiene.py NEAR): the training texts to drop, normalised
-evaluation |= {normalise(train.split(": ", 1)[1]) for where, text, train in near_copies()}
+evaluation |= {normalise(train) for where, text, (name, train) in near_copies()}
 for path in sorted((ROOT / "data").glob("*.yml")):
     if path.name == "nlu_reviewed.yml":
         continue  # written by the staff console

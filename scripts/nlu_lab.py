@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fast NLU experiments on the DEVELOPMENT sets only (held-out + real-world dev), without Rasa.
+"""Fast NLU experiments on the DEVELOPMENT sets only (held-out, real-world dev and dev2), without Rasa.
 
 Re-creates the decision the trained pipeline makes (sentence classifier -> fallback threshold ->
 FAQ answer gate -> red-flag net) in-process, so a change of data or threshold is scored in

@@ -40,6 +40,8 @@ def main():
     parts = {}
     for part in ("dev", "dev2", "test"):  # dev2: a second development part (session 4)
         if not os.path.exists(os.path.join(HERE, f"{part}.yml")):
+            if part != "dev2":  # dev and test must be there
+                errors.append(f"{part}.yml missing")
             continue
         first, items = load(part)
         if not first.startswith("# Real-world questions gathered from public pages"):

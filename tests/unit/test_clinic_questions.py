@@ -102,7 +102,10 @@ def test_two_questions_are_split(text, halves):
 
 @pytest.mark.parametrize("text", ["is it safe", "can i take advil and tylenol together",
                                   "does it hurt", "pain in my neck and shoulder, can ims help",
-                                  "is it safe during pregnancy and after birth"])
+                                  "is it safe during pregnancy and after birth",
+                                  "do you have before and after photos?",
+                                  "what is the difference in pain during and after ims",
+                                  "should i eat before or after ims?"])
 def test_one_question_is_not_split(text):
     from components.question_splitter import split_questions
     assert split_questions(text) is None

@@ -217,3 +217,70 @@ def test_the_cheap_first_look_never_hides_a_report():
 ])
 def test_questions_about_a_risk_are_recognised(text, expected):
     assert red_flags.discusses_risk(text) is expected
+
+
+# Found by review (session 4): each of these is happening now, and an earlier guard of the net (a long-standing
+# lung disease, risk talk, "how to", a symptom that passed, an age, "nearly fainted", "seizing up", "can't
+# stand", fear, "starting to drop", "found the needles", breathing that stopped) had silenced it.
+@pytest.mark.parametrize("text", [
+    "my dad is 80 years old and has COPD, he can't breathe and is gasping",
+    "I'm 65 years old with emphysema and I cannot breathe, help",
+    'my mum has COPD, she is 72 years old, she stopped breathing',
+    "I have asthma, had acupuncture 3 months ago, now I can't breathe",
+    'Got an infection from dry needling, high risk of sepsis',
+    "I'm diabetic so at higher risk of infection, and the needle site now has cellulitis after IMS",
+    'I had IMS and got sepsis, it can be fatal',
+    'I had IMS and now have a haemothorax, it is a rare complication apparently',
+    'my wife got a pneumothorax from the needling and she should take it seriously',
+    'if the pain is this bad should I go to hospital, my lung collapsed after IMS',
+    'I have a pneumothorax after dry needling, what to know',
+    'I got a pneumothorax from dry needling. How to treat it?',
+    'pneumothorax after IMS - how to get help',
+    'My husband has a pneumothorax from IMS. How can you tell if it is getting worse',
+    'the chest pain passed into my jaw',
+    'chest pain settled in my left side and is getting worse',
+    'the chest pain went away and came back much worse',
+    'I was 20 feet away when he collapsed after his IMS session',
+    "I was 34 and had just had IMS, I blacked out and I'm lying on the floor now",
+    "I nearly passed out on the table and I'm still dizzy and sweating",
+    'I almost fainted during IMS and now I feel really unwell and clammy',
+    'he is seizing up on the table, shaking all over',
+    "my whole body is seizing up and I'm shaking uncontrollably after the needles",
+    'since the needling I cant stand when I try to get out of bed',
+    'since IMS I cannot stand it hurts so much my legs give way',
+    "my heart is pounding, I'm so scared, I feel lightheaded",
+    'my heart is racing and I dont feel right, sweating and my chest feels weird',
+    'my foot is starting to drop since the IMS',
+    'my wrist started to droop after the needling',
+    'found the needles in my back painful. one is still stuck in there',
+    'her breathing stopped after a few minutes of needling and she is blue',
+    'the needle in my back is broken and the tip is still inside',
+])
+def test_guards_do_not_silence_an_emergency_told_now(text):
+    assert red_flags.classify(text) == red_flags.MEDICAL, red_flags.explain(text)
+
+
+@pytest.mark.parametrize("text", [
+    'I hate being alive with this much pain',
+    'I hate existing with this pain every single day',
+])
+def test_hating_being_alive_is_a_crisis(text):
+    assert red_flags.classify(text) == red_flags.CRISIS, red_flags.explain(text)
+
+
+@pytest.mark.parametrize("text", [
+    'I think my lung is hurt after IMS, it might be serious',
+    'my chest feels weird since IMS, not sure if the pain is serious',
+])
+def test_something_felt_since_the_treatment_is_not_talk_about_a_risk(text):
+    # the model's own "emergency" on these must stand (components/emergency_net.py)
+    assert not red_flags.discusses_risk(text), red_flags.explain(text)
+
+
+@pytest.mark.parametrize("text", [
+    'the needle nicked a vein and I have a small bruise',
+    'the needle went into a vein, there was a drop of blood',
+    "my mother's death was a relief after years of cancer, can IMS help my back",
+])
+def test_a_nicked_vein_or_grief_is_not_an_emergency(text):
+    assert red_flags.classify(text) is None, red_flags.explain(text)

@@ -74,8 +74,10 @@ NEAR = 0.75  # word overlap (Jaccard) from which a training example counts as a 
 
 
 def training_examples():
-    """(file name, text) for every training example."""
-    return [(path.name, text) for path in sorted((ROOT / "data").glob("*.yml")) for text in nlu_examples(path)]
+    """(file name, text) for every training example we wrote. Not data/nlu_reviewed.yml: those are real
+    patients' messages the staff console adds, not written against the sets (an exact copy still fails above)."""
+    return [(path.name, text) for path in sorted((ROOT / "data").glob("*.yml")) if path.name != "nlu_reviewed.yml"
+            for text in nlu_examples(path)]
 
 
 def near_copies(training=None):

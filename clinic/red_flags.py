@@ -96,7 +96,7 @@ _RETAINED_NEEDLE_WORDS = [  # each starts with a plain letter, so _words() can g
     r"needles? (?:\w+ )?(?:fragments?|had (?:fractured|broken|snapped)|(?:has |had |was |were )?(?:fractured|"
     r"broken off|snapped off|broke off|sheared off))",
     r"needles? (?:\w+ ){0,2}?(?:lodged|remaining|remained|retained|embedded|buried) (?:in|inside|within) "
-    r"(?:his|her|their|my|the patients?|the|a|its) (?!place\b|position\b|situ\b)(?!(?:\w+ ){0,2}(?:for|during|while|"
+    r"(?:his|her|their|my|the patients?|the|a|its) (?!place\b|position\b)(?!(?:\w+ ){0,2}(?:for|during|while|"
     r"until|throughout) (?:\d|a|an|about|around|up|the session|the treatment)\b)",
     r"needles? (?:\w+ ){0,2}?(?:left|stuck) (?:in|inside|within) (?:his|her|their|the patients?) "
     r"(?!(?:\w+ ){0,2}(?:for|during|while|until|throughout)\b)",
@@ -757,7 +757,7 @@ _REPORT_PATTERNS = [
     rf"\b{_CASE}\b (?:\w+ ){{0,4}}?(?:febrile|feverish|pyrexi\w*|rigors)\b",
     # a fever measured, in a story with the treatment in it ("...a temperature of 38.8 C")
     rf"\b{_NEEDLING}\b.{{0,400}}\b(?:temperature|temp|fever) (?:of |was |is |at |reading |over |above )?"
-    r"(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d+)? ?(?:°|degrees?|c\b|f\b)",
+    r"(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d+)? ?(?:degrees?|c\b|f\b)",
     rf"\b(?:temperature|temp|fever) (?:of |was |is |at |reading |over |above )?(?:3[89]|4[0-2]|10[0-5])(?:[.,]\d+)?"
     rf"\b.{{0,100}}\b(?:after|since|following|from)\b.{{0,30}}\b{_NEEDLING}\b",
 ]

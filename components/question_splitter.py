@@ -1,6 +1,7 @@
 """Two questions in one message ("what is IMS and does it hurt?"): both get answered, in order.
 
-The message is split at a question boundary ("...? ..." or "... and how/is/does/can ...").
+The message is split at a question boundary ("...? ...", "... and how/is/does/can ...", "during and
+after") by components/two_questions.py.
 Each half is classified by the sentence classifier before it (components/sentence_classifier.py
 leaves `question_halves` on the message: one model, trained once). When both halves are confidently two different questions
 the assistant can answer, the first becomes the message's intent (FAQ answer included, as
@@ -16,7 +17,7 @@ from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
-from components.two_questions import HALVES, split_questions  # noqa: F401 (split_questions: tests)
+from components.two_questions import HALVES
 
 ENTITY = "second_question"
 ANSWERABLE_INTENTS = {"ask_cost", "ask_hours", "ask_location", "ask_contact", "ask_offer", "ask_referral",

@@ -96,7 +96,7 @@ def test_nothing_to_answer_sends_nothing():
                                                   "what should I do after my session")),
 ])
 def test_two_questions_are_split(text, halves):
-    from components.question_splitter import split_questions
+    from components.two_questions import split_questions
     assert split_questions(text) == halves
 
 
@@ -107,18 +107,18 @@ def test_two_questions_are_split(text, halves):
                                   "what is the difference in pain during and after ims",
                                   "should i eat before or after ims?"])
 def test_one_question_is_not_split(text):
-    from components.question_splitter import split_questions
+    from components.two_questions import split_questions
     assert split_questions(text) is None
 
 
 def test_quoted_questions_are_split_too():
-    from components.question_splitter import split_questions
+    from components.two_questions import split_questions
     assert split_questions("\u201cWill I be sore?\u201d or \u201cDoes it work?\u201d") == ("Will I be sore?", "Does it work?")
 
 
 def _message_with_halves(text, first, second, p=0.9, intent="faq", key=None):
     from rasa.shared.nlu.training_data.message import Message
-    from components.question_splitter import split_questions
+    from components.two_questions import split_questions
     from components.two_questions import HALVES
     msg = Message(data={"text": text})
     msg.set("intent", {"name": intent, "confidence": p})

@@ -178,7 +178,7 @@ _FEVER = (r"(?:fever\w*|febrile|pyrexi\w*|chills|chilly and hot|rigors|shivery|s
           r"high temperature|temperature of|flu ?like|like i have the flu)")
 # a symptom that has passed ("felt faint but I'm fine now") is a side effect, not an emergency
 _PASSED = (
-    r"(?!.{0,80}\b(?:(?:im|i am|i was|i felt|i feel|feel|felt|it|its|it was|that|was|all|everything|but) "
+    r"(?!.{0,100}\b(?:(?:im|i am|i was|i felt|i feel|feel|felt|it|its|it was|that|was|all|everything|but) "
     r"(?:\w+ )?(?:fine|ok|okay|alright|better|good|normal|great)|(?:fine|ok|okay|better|alright|normal) "
     r"(?:now|again|after|afterwards|within|in a (?:minute|few|couple))|passed (?:quickly|after|within|in a|again)|"
     r"went away|settled (?:down|quickly|after)|came back (?:after|within|quickly|straight away|right away))\b)"
@@ -653,6 +653,10 @@ _HAPPENING_PATTERNS = [
     r"\b(?:a|one|the) needle (?:was |had been |got )?(?:left (?:in|inside|behind)|forgotten|never removed|"
     r"not removed)\b(?! for)",
     r"\b(?:left|forgot|forgotten) (?:a|one|the|another) needle (?:in|inside|behind|stuck)\b",
+    # found at home: "when I removed my clothes the needle was sticking straight out"
+    r"\b(?:removed|took off|taking off|undress\w*|got home|got back home|woke up|next morning|in the shower)\b"
+    r".{0,40}\b(?:a|the|one) needle (?:was |is )?(?:still )?(?:sticking|st[a-z]cking|poking|hanging|stuck) "
+    r"(?:straight |right )?(?:out|in)\b",
 ]
 
 # Questions about a risk, hypotheticals and advice, said just before a symptom: the symptom is
@@ -701,6 +705,7 @@ _BENIGN_AFTER = re.compile(
 _OVER_NEXT = re.compile(r"^ (?:has |had |then |soon |quickly )?(?:stopped|went away|eased off|settled|passed|"
                         r"disappeared|cleared up|wore off)(?:$|[.,!?]| after| within| on its own| by itself| quickly| soon|"
                         r" now| overnight| in (?:a|an|the|about|under)\b)")
+_DURING = re.compile(r"\bduring\b")
 _CAME_BACK = re.compile(r"\b(?:came back|comes back|come back|returned|worse|again)\b")
 # "i found the needles in | my traps intense": how the needles felt, not a needle left in (unless one still is)
 _FOUND_NEEDLES = re.compile(r"^found (?:the|those|these) needles in$")
@@ -1019,11 +1024,24 @@ def _happening(plain: str) -> bool:
         before = _CLAUSE_BREAK.sub("", plain[max(0, match.start() - 60):match.start()])
         after = _CLAUSE_END.split(plain[match.end():match.end() + 50], 1)[0]
         over = _OVER_NEXT.search(after) and not _CAME_BACK.search(plain, match.end())
+        # "during the procedure ... a pain that takes my breath away": how intense the needling felt
+        idiom = (after.startswith(" away") and _DURING.search(plain) and not _SINCE_TREATMENT.search(plain)
+                 and not _SEVERE_BREATH.search(plain))
         felt = (_FOUND_NEEDLES.match(match.group(0)) and _FELT_NEXT.search(after)
                 and not _STILL_IN.search(plain, match.end()))
-        if not (_NOT_NOW_BEFORE.search(before) or _BENIGN_AFTER.search(after) or over or felt
+        if not (_NOT_NOW_BEFORE.search(before) or _BENIGN_AFTER.search(after) or over or felt or idiom
                 or ("?" in plain and _HISTORY_BEFORE.search(before))):
             return True
+
+
+_LONG_AGO = re.compile(r"\b(?:years? ago|a year ago|last year|months ago|long ago|as a (?:kid|child|teen)|back in \d{4})\b")
+
+
+def _long_ago_only(plain: str) -> bool:
+    """An event told long ago with nothing recent, beside a question about a risk ("a friend says she got an
+    infection at a spa years ago, so I'm nervous: how do you keep needles clean?")."""
+    return bool(_LONG_AGO.search(plain) and not _RECENT_EVENT.search(plain)
+                and not re.search(r"\b(?:today|tonight|yesterday|now|still|this (?:morning|week))\b", plain))
 
 
 def classify(text: str) -> Optional[str]:
@@ -1036,7 +1054,8 @@ def classify(text: str) -> Optional[str]:
     if _happening(plain):
         return MEDICAL
     if _REPORT_WORDS.search(plain) and _REPORT.search(plain) and (
-            not _talks_about_risk(plain) or _RECENT_EVENT.search(plain) or _EVENT_TOLD.search(plain)):
+            not _talks_about_risk(plain) or _RECENT_EVENT.search(plain)
+            or (_EVENT_TOLD.search(plain) and not _long_ago_only(plain))):
         return MEDICAL
     return None
 

@@ -5,7 +5,7 @@ Systems:
   assistant       the trained Rasa model (newest models/*.tar.gz), parsed through Rasa's Agent
   tfidf+LR        tf-idf words (1-2) + character n-grams (2-5), logistic regression
   MiniLM+LR       all-MiniLM-L6-v2 sentence embeddings (components/minilm.py), logistic regression
-Sets: tests/heldout/nlu_heldout.yml, tests/realworld/dev.yml and dev2.yml (development), tests/realworld/test.yml.
+Sets: tests/heldout/nlu_heldout.yml, tests/realworld/dev.yml, dev2.yml and dev3.yml (development), tests/realworld/test.yml.
 
 Scoring (label == prediction; FAQ answers as faq/<key>):
   right     the prediction is the label (for out_of_scope items: any "no answer" is right)
@@ -45,7 +45,7 @@ SYSTEMS = ("assistant", "tfidf+LR", "MiniLM+LR")
 # out-of-scope question answered from the FAQ; these are the figures actually reached (slightly
 # rounded), so the floors catch regressions without pretending. See the README / closing note.
 FLOORS = {
-    "realworld-test": {"accuracy": 0.845, "wrong_rate": 0.10, "emergency_recall": 0.96,
+    "realworld-test": {"accuracy": 0.845, "wrong_rate": 0.09, "emergency_recall": 0.96,
                        "out_of_scope_answered_from_faq": 0, "beat_baselines": True},
     "heldout": {"accuracy": 0.97, "emergency_recall": 1.0, "out_of_scope_answered_from_faq": 0,
                 "beat_baselines": True},
@@ -304,10 +304,10 @@ def check_floors(results) -> list:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=None)
-    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2,realworld-test")
+    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2,realworld-dev3,realworld-test")
     parser.add_argument("--out", default=str(ROOT / "results" / "eval"))
     parser.add_argument("--check-floors", action="store_true")
-    parser.add_argument("--show-misses", default="heldout,realworld-dev,realworld-dev2",
+    parser.add_argument("--show-misses", default="heldout,realworld-dev,realworld-dev2,realworld-dev3",
                         help="sets whose misses are printed (never the test part by default)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)

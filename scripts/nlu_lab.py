@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fast NLU experiments on the DEVELOPMENT sets only (held-out, real-world dev and dev2), without Rasa.
+"""Fast NLU experiments on the DEVELOPMENT sets only (held-out, real-world dev, dev2 and dev3), without Rasa.
 
 Re-creates the decision the trained pipeline makes (sentence classifier -> fallback threshold ->
 FAQ answer gate -> red-flag net) in-process, so a change of data or threshold is scored in
@@ -40,6 +40,7 @@ def build(texts, labels, settings):
     return model, opinion
 
 
+GATE = pipeline_settings()["FaqAnswerGate"]
 EMERGENCY_MODEL_THRESHOLD = pipeline_settings()["EmergencyNet"].get("model_threshold", 0.0)
 
 
@@ -63,6 +64,10 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
             if top < faq_t or top - runner < faq_amb or (second_t > 0 and opinion.faq_probability(text) < second_t) \
                     or (oos_t > 0 and opinion.out_of_scope_probability(text) >= oos_t):
                 predicted = "nlu_fallback"
+        long_chars = GATE.get("long_message_chars", 0)
+        if long_chars and len(text) > long_chars and label not in ("emergency", "out_of_scope") \
+                and conf < GATE.get("long_message_threshold", 0.6):
+            predicted = "nlu_fallback"  # components/faq_answer_gate.py: a long message needs a surer answer
         if label == "emergency" and (conf < EMERGENCY_MODEL_THRESHOLD or red_flags.discusses_risk(text)):
             predicted = "nlu_fallback"  # components/emergency_net.py: the model alone must be sure
         if emergency_p is not None and "emergency" in classes and p[classes.index("emergency")] >= emergency_p:
@@ -75,7 +80,7 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2")
+    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2,realworld-dev3")
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--emergency-p", type=float, default=None)

@@ -44,6 +44,28 @@ def test_gate_ignores_other_intents():
     assert msg.get("intent")["name"] == "greet"
 
 
+STORY = ("The needles went in one by one down my back and the whole thing took about ten minutes. "
+         "Some spots I barely felt and others ached for a while, and then we were done for the day.")
+
+
+def test_a_long_story_needs_a_surer_answer_than_a_short_question():
+    long_gate = gate(threshold=0.3, long_message_chars=150, long_message_threshold=0.6)
+    unsure = (("faq/does_it_hurt", 0.55), ("faq/what_to_expect", 0.3))
+    assert len(STORY) > 150
+    assert long_gate.process([message(STORY, confidence=0.55, answers=unsure)])[0].get("intent")["name"] == "nlu_fallback"
+    assert long_gate.process([message("does it hurt?", confidence=0.55, answers=unsure)])[0].get("intent")["name"] == "faq"
+    sure = (("faq/does_it_hurt", 0.8), ("faq/what_to_expect", 0.1))
+    assert long_gate.process([message(STORY, confidence=0.8, answers=sure)])[0].get("intent")["name"] == "faq"
+    # intents too: a paragraph that is only maybe about booking gets the "did you mean"
+    assert long_gate.process([message(STORY, intent="ask_referral", confidence=0.41)])[0].get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_long_message_never_holds_back_an_emergency():
+    long_gate = gate(threshold=0.3, long_message_chars=150, long_message_threshold=0.6)
+    msg = long_gate.process([message(STORY, intent="emergency", confidence=0.4)])[0]
+    assert msg.get("intent")["name"] == "emergency"
+
+
 def test_faq_without_any_answer_ranking_falls_back():
     msg = gate().process([message("?", answers=())])[0]
     assert msg.get("intent")["name"] == "nlu_fallback"

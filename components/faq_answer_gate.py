@@ -17,6 +17,9 @@ component (after the ResponseSelector) closes both:
    confidence of 0.7 against 0.9 for short ones. So any answer to a message longer than
    `long_message_chars` needs `long_message_threshold` (emergencies are never held back).
 
+4. Some answers are given wrongly more often than others (the acupuncture comparison for "what is
+   dry needling? is it acupuncture?"): `answer_thresholds` asks more confidence of those.
+
 Either way the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/parse`
 reports), keeping the answer ranking so the fallback can offer the likely topics as buttons.
 The second model is stored as plain arrays (JSON + .npy), not pickles.
@@ -101,6 +104,8 @@ class FaqAnswerGate(GraphComponent):
             "long_message_chars": 0,
             # ...gets any answer (an intent or an FAQ answer) only at this confidence
             "long_message_threshold": 0.6,
+            # answers that need more confidence than `threshold`, by label ("faq/<key>" or an intent)
+            "answer_thresholds": {},
             "random_seed": 2024,
         }
 
@@ -143,8 +148,17 @@ class FaqAnswerGate(GraphComponent):
             return False
         return intent.get("confidence", 0.0) < self.config["long_message_threshold"]
 
+    def below_its_own_bar(self, message: Message) -> bool:
+        intent = message.get("intent") or {}
+        label = intent.get("name")
+        if label == self.config["retrieval_intent"]:
+            selector = (message.get("response_selector") or {}).get(label) or {}
+            label = (selector.get("response") or {}).get("intent_response_key") or label
+        bar = (self.config["answer_thresholds"] or {}).get(label)
+        return bar is not None and intent.get("confidence", 0.0) < bar
+
     def answer_is_unsafe(self, message: Message) -> bool:
-        if self.long_and_unsure(message):
+        if self.long_and_unsure(message) or self.below_its_own_bar(message):
             return True
         retrieval_intent = self.config["retrieval_intent"]
         if (message.get("intent") or {}).get("name") != retrieval_intent:

@@ -45,7 +45,7 @@ SYSTEMS = ("assistant", "tfidf+LR", "MiniLM+LR")
 # out-of-scope question answered from the FAQ; these are the figures actually reached (slightly
 # rounded), so the floors catch regressions without pretending. See the README / closing note.
 FLOORS = {
-    "realworld-test": {"accuracy": 0.845, "wrong_rate": 0.09, "emergency_recall": 0.96,
+    "realworld-test": {"accuracy": 0.84, "wrong_rate": 0.085, "emergency_recall": 0.96,
                        "out_of_scope_answered_from_faq": 0, "beat_baselines": True},
     "heldout": {"accuracy": 0.97, "emergency_recall": 1.0, "out_of_scope_answered_from_faq": 0,
                 "beat_baselines": True},

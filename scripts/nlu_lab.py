@@ -68,6 +68,9 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
         if long_chars and len(text) > long_chars and label not in ("emergency", "out_of_scope") \
                 and conf < GATE.get("long_message_threshold", 0.6):
             predicted = "nlu_fallback"  # components/faq_answer_gate.py: a long message needs a surer answer
+        bar = (GATE.get("answer_thresholds") or {}).get(label)
+        if bar is not None and conf < bar:
+            predicted = "nlu_fallback"  # components/faq_answer_gate.py: this answer asks for more
         if label == "emergency" and (conf < EMERGENCY_MODEL_THRESHOLD or red_flags.discusses_risk(text)):
             predicted = "nlu_fallback"  # components/emergency_net.py: the model alone must be sure
         if emergency_p is not None and "emergency" in classes and p[classes.index("emergency")] >= emergency_p:

@@ -66,6 +66,19 @@ def test_a_long_message_never_holds_back_an_emergency():
     assert msg.get("intent")["name"] == "emergency"
 
 
+def test_an_answer_often_given_wrongly_asks_for_more_confidence():
+    strict = gate(threshold=0.3, answer_thresholds={"faq/vs_acupuncture": 0.9, "bot_challenge": 0.7})
+    answers = (("faq/vs_acupuncture", 0.8), ("faq/what_is_dry_needling", 0.15))
+    held = strict.process([message("what is it, is it acupuncture?", confidence=0.8, answers=answers)])[0]
+    assert held.get("intent")["name"] == "nlu_fallback"
+    sure = (("faq/vs_acupuncture", 0.95), ("faq/what_is_dry_needling", 0.03))
+    assert strict.process([message("is this acupuncture?", confidence=0.95, answers=sure)])[0].get("intent")["name"] == "faq"
+    # other answers keep the ordinary bar
+    other = (("faq/safety", 0.8), ("faq/aftercare", 0.1))
+    assert strict.process([message("is it safe?", confidence=0.8, answers=other)])[0].get("intent")["name"] == "faq"
+    assert strict.process([message("r u a bot", intent="bot_challenge", confidence=0.6)])[0].get("intent")["name"] == "nlu_fallback"
+
+
 def test_faq_without_any_answer_ranking_falls_back():
     msg = gate().process([message("?", answers=())])[0]
     assert msg.get("intent")["name"] == "nlu_fallback"

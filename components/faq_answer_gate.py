@@ -1,7 +1,7 @@
 """Give an FAQ answer only when it is safe to: otherwise `nlu_fallback`.
 
-Rasa's FallbackClassifier looks at the intent confidence alone. Two gaps remain, and this
-component (after the ResponseSelector) closes both:
+Rasa's FallbackClassifier looks at the intent confidence alone. Four gaps remain, and this
+component (after the classifier) closes them:
 
 1. The ResponseSelector is unsure which answer fits (low confidence, or two answers close):
    a message can be confidently "some FAQ" and still get the wrong answer.
@@ -20,7 +20,7 @@ component (after the ResponseSelector) closes both:
 4. Some answers are given wrongly more often than others (the acupuncture comparison for "what is
    dry needling? is it acupuncture?"): `answer_thresholds` asks more confidence of those.
 
-Either way the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/parse`
+In each case the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/parse`
 reports), keeping the answer ranking so the fallback can offer the likely topics as buttons.
 The second model is stored as plain arrays (JSON + .npy), not pickles.
 """

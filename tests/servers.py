@@ -21,9 +21,20 @@ def texts(replies) -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list:
+    """`count` distinct free ports: all held open at once while chosen (closing one before asking for
+    the next can hand the same port out twice; then Rasa and the web page server collide)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def newest_model() -> str:
@@ -35,13 +46,15 @@ def newest_model() -> str:
     return str(models[-1])
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) -> float:
+def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path, expect: str = "") -> float:
+    """Until `url` answers (and its body holds `expect`: the right server, not another on that port)."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         if process.poll() is not None:
             raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
         try:
-            if requests.get(url, timeout=1).status_code < 500:
+            response = requests.get(url, timeout=1)
+            if response.status_code < 500 and expect in response.text:
                 return time.monotonic() - start
         except requests.RequestException:
             pass
@@ -56,9 +69,7 @@ class Stack:
                  endpoints: str = "endpoints.yml"):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.rasa_port = free_port()
-        self.action_port = free_port()
-        self.web_port = free_port()
+        self.rasa_port, self.action_port, self.web_port = free_ports(3)
         self.model = model or newest_model()
         self.endpoints = str(ROOT / endpoints)
         self.clinic_file = self.workdir / "clinic.yml"
@@ -99,7 +110,7 @@ class Stack:
              "--cors", f"http://127.0.0.1:{self.web_port}"],
             cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
-        self.startup_seconds["rasa"] = wait_for(f"{self.url}/", proc, 240, log)
+        self.startup_seconds["rasa"] = wait_for(f"{self.url}/", proc, 240, log, expect="Hello from Rasa")
 
     def start_web(self):
         log = self.workdir / "web.log"

@@ -10,7 +10,7 @@ import uuid
 import pytest
 import requests
 
-from tests.servers import ROOT, VENV_BIN, free_port, newest_model
+from tests.servers import ROOT, VENV_BIN, free_ports, newest_model
 from tests.smtp_server import SmtpServer
 
 
@@ -34,7 +34,8 @@ def wait_until(check, timeout: float, what: str) -> None:
 def supervised(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("supervised")
     smtp = SmtpServer().start()
-    ports = {name: free_port() for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT", "CONSOLE_PORT")}
+    names = ("RASA_PORT", "ACTION_PORT", "WEB_PORT", "CONSOLE_PORT")
+    ports = dict(zip(names, free_ports(len(names))))
     env = {**os.environ, **{k: str(v) for k, v in ports.items()},
            "VAR_DIR": str(workdir / "var"), "ENDPOINTS": "endpoints.yml", "PYTHONPATH": str(ROOT),
            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",

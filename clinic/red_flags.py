@@ -1034,14 +1034,14 @@ def _happening(plain: str) -> bool:
             return True
 
 
+_NOW = re.compile(r"\b(?:today|tonight|yesterday|now|still|this (?:morning|week))\b")
 _LONG_AGO = re.compile(r"\b(?:years? ago|a year ago|last year|months ago|long ago|as a (?:kid|child|teen)|back in \d{4})\b")
 
 
 def _long_ago_only(plain: str) -> bool:
     """An event told long ago with nothing recent, beside a question about a risk ("a friend says she got an
     infection at a spa years ago, so I'm nervous: how do you keep needles clean?")."""
-    return bool(_LONG_AGO.search(plain) and not _RECENT_EVENT.search(plain)
-                and not re.search(r"\b(?:today|tonight|yesterday|now|still|this (?:morning|week))\b", plain))
+    return bool(_LONG_AGO.search(plain) and not _RECENT_EVENT.search(plain) and not _NOW.search(plain))
 
 
 def classify(text: str) -> Optional[str]:

@@ -38,6 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from components import linear_store
+from components.question_splitter import current_label
 
 FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
@@ -149,13 +150,8 @@ class FaqAnswerGate(GraphComponent):
         return intent.get("confidence", 0.0) < self.config["long_message_threshold"]
 
     def below_its_own_bar(self, message: Message) -> bool:
-        intent = message.get("intent") or {}
-        label = intent.get("name")
-        if label == self.config["retrieval_intent"]:
-            selector = (message.get("response_selector") or {}).get(label) or {}
-            label = (selector.get("response") or {}).get("intent_response_key") or label
-        bar = (self.config["answer_thresholds"] or {}).get(label)
-        return bar is not None and intent.get("confidence", 0.0) < bar
+        bar = (self.config["answer_thresholds"] or {}).get(current_label(message))
+        return bar is not None and (message.get("intent") or {}).get("confidence", 0.0) < bar
 
     def answer_is_unsafe(self, message: Message) -> bool:
         if self.long_and_unsure(message) or self.below_its_own_bar(message):

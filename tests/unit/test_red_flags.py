@@ -145,6 +145,10 @@ def test_a_risk_discussed_is_not_an_event(question, event):
     "Dry Needling & Collapsed Lung: What You Need To Know",
     "I hate needles. Can't stand them, but my physio says IMS will help my neck",
     "the needle went in and my calf started seizing up like a cramp",
+    "During the treatment a few of the needles gave me an intense pain that takes my breath away, then it eases",
+    "during my session the sharp pain in the glute took my breath away for a second",
+    "A friend says she caught an infection from needles at a spa years ago, so I'm nervous. "
+    "How do you keep the needles clean?",
 ])
 def test_passed_denied_benign_or_joking_symptoms_are_not_alarms(text):
     assert red_flags.classify(text) is None, red_flags.explain(text)
@@ -160,6 +164,12 @@ def test_passed_denied_benign_or_joking_symptoms_are_not_alarms(text):
     "my temp is 38.5 after the ims session",
     "the patient became febrile two days after the injection",
     "she had acupuncture on monday and on admission had a temperature of 39.1 C",
+    "sharp pain in my side that takes my breath away since IMS yesterday",
+    "sharp pain in my side that takes my breath away",
+    "during the night I woke with a sharp chest pain that takes my breath away and I cannot breathe",
+    "When I took off my shirt at home a needle was sticking out of my shoulder",
+    "woke up next morning and one needle was still stuck in my calf",
+    "A friend says she caught an infection from needles at a spa and has a fever today. Is that serious?",
 ])
 def test_look_alikes_of_the_guards_still_alarm(text):
     assert red_flags.classify(text) == red_flags.MEDICAL, red_flags.explain(text)
@@ -285,29 +295,3 @@ def test_something_felt_since_the_treatment_is_not_talk_about_a_risk(text):
 def test_a_nicked_vein_or_grief_is_not_an_emergency(text):
     assert red_flags.classify(text) is None, red_flags.explain(text)
 
-
-@pytest.mark.parametrize("text", [
-    "During the treatment a few of the needles gave me an intense pain that takes my breath away, then it eases",
-    "during my session the sharp pain in the glute took my breath away for a second",
-])
-def test_a_pain_that_takes_the_breath_away_during_needling_is_how_it_felt(text):
-    assert red_flags.classify(text) is None, red_flags.explain(text)
-
-
-@pytest.mark.parametrize("text", [
-    "sharp pain in my side that takes my breath away since IMS yesterday",
-    "sharp pain in my side that takes my breath away",
-    "during the night I woke with a sharp chest pain that takes my breath away and I cannot breathe",
-    "When I took off my shirt at home a needle was sticking out of my shoulder",
-    "woke up next morning and one needle was still stuck in my calf",
-])
-def test_the_breath_idiom_and_a_needle_found_at_home_still_alarm(text):
-    assert red_flags.classify(text) == red_flags.MEDICAL, red_flags.explain(text)
-
-
-def test_a_friends_infection_years_ago_beside_a_question_is_not_an_alarm():
-    text = ("A friend says she caught an infection from needles at a spa years ago, so I'm nervous. "
-            "How do you keep the needles clean?")
-    assert red_flags.classify(text) is None, red_flags.explain(text)
-    recent = "A friend says she caught an infection from needles at a spa and has a fever today. Is that serious?"
-    assert red_flags.classify(recent) == red_flags.MEDICAL, red_flags.explain(recent)

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from console import charts, config, security, views
+from console import charts, config, languages, security, views
 from console.db import Databases, audit, conversations, create_tables, users
 from console.ingest import Ingester
 from console.callback_queue import Queue
@@ -409,8 +409,9 @@ def conversation_list(ctx: Ctx):
             before = (float(last), int(cid))
         except ValueError:
             before = None
+    language = ctx.arg("language")
     rows = views.conversation_list(ctx.state.dbs, outcome or None, channel or None, start, end, topic,
-                                   ctx.arg("after_hours") == "1", before)
+                                   ctx.arg("after_hours") == "1", before, language or None)
     more = len(rows) > views.PAGE
     rows = rows[:views.PAGE]
     next_params = dict(ctx.request.query_params)
@@ -418,7 +419,8 @@ def conversation_list(ctx: Ctx):
         next_params["before"] = f"{rows[-1]['last']!r}_{rows[-1]['id']}"
     return ctx.render("conversations.html", rows=rows, outcomes=views.OUTCOMES, channels=views.CHANNELS,
                       outcome=outcome, channel=channel, start=ctx.arg("from"), end=ctx.arg("to"),
-                      topic=topic, topic_label=topic_name(topic) if topic else None,
+                      topic=topic, topic_label=topic_name(topic) if topic else None, language=language,
+                      language_options=languages.filter_options(views.language_names(ctx.state.dbs), language),
                       next_url="/conversations?" + urlencode(next_params) if more else None)
 
 
@@ -446,7 +448,12 @@ def unanswered(ctx: Ctx):
         page_no = 1
     review = ctx.state.review
     groups = review.groups(status, limit=26, offset=(page_no - 1) * 25)
-    return ctx.render("unanswered.html", groups=groups[:25], more=len(groups) > 25, page_no=page_no,
+    end = datetime.now(config.TZ).date()
+    start = end - timedelta(days=29)
+    other = views.other_language_messages(ctx.state.dbs, start, end)
+    return ctx.render("unanswered.html", groups=groups[:25], other_language=other,
+                      other_language_link=views.conv_link(outcome="other_language", **{"from": start.isoformat(),
+                                                                                          "to": end.isoformat()}), more=len(groups) > 25, page_no=page_no,
                       view=status, topics=[(t, topic_name(t)) for t in review.topics], labels=LABELS,
                       new_topics=review.new_topics() if status == "reviewed" else [],
                       topic_name=topic_name, saved=ctx.arg("saved"))
@@ -522,6 +529,9 @@ def insights(ctx: Ctx):
         [("After hours", [a[1] for a in after]), ("Open hours", [a[0] for a in after])],
         links=[week_links(after_hours="1"), week_links()], percent=True),
         [("Week of", "After hours", "Open hours")] + [(lab, after[i][1], after[i][0]) for i, lab in enumerate(wlabels)]))
+    figures.append(languages.figure(data["languages"], views.language_names(ctx.state.dbs),
+                                    lambda code: views.conv_link(language=code, **rng), data["other_language"],
+                                    views.conv_link(outcome="other_language", **rng)))
     return ctx.render("insights.html", figures=figures, start=start.isoformat(), end=end.isoformat())
 
 

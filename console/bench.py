@@ -130,8 +130,8 @@ def measure(dbs, label: str, runs: int, rnd: random.Random):
             today - timedelta(days=rnd.randint(1, 300))),
         "transcript": lambda: f"/conversations/{rnd.randint(1, max_id)}",
         "unanswered questions": lambda: "/unanswered",
-        "insights, 30 days (6 charts)": lambda: "/insights",
-        "insights, 365 days (6 charts)": lambda: f"/insights?from={today - timedelta(days=365)}&to={today}",
+        "insights, 30 days (7 charts)": lambda: "/insights",
+        "insights, 365 days (7 charts)": lambda: f"/insights?from={today - timedelta(days=365)}&to={today}",
     }
     results = {}
     with TestClient(app) as client:

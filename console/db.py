@@ -4,7 +4,7 @@ import os
 from typing import Optional
 
 from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text,
-                        create_engine, event, text)
+                        create_engine, event, false, inspect, text)
 from sqlalchemy.engine import Engine
 
 from console import config
@@ -97,6 +97,9 @@ conversations = Table(
     Column("after_hours", Boolean, nullable=False, default=False),
     Column("in_form", Boolean, nullable=False, default=False),
     Column("emergency_notified", Boolean, nullable=False, default=False),
+    # added for issue 17 (existing databases get them from add_missing_columns):
+    Column("language", String(16), nullable=False, default="en", server_default="en"),  # console/languages.py
+    Column("other_language", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_conv_last", "last"),
     Index("ix_conv_started", "started"),
 )
@@ -112,9 +115,10 @@ messages = Table(
     Column("intent", String(80)),
     Column("topic", String(80)),  # faq/<key> or the intent
     Column("confidence", Float),
-    Column("outcome", String(12), nullable=False),  # faq / fallback / oos / emergency / other / form
+    Column("outcome", String(12), nullable=False),  # faq / fallback / oos / emergency / other_lang / other / form
     Column("text", Text),
     Column("group_key", String(200)),
+    Column("language", String(16), nullable=False, default="en", server_default="en"),  # issue 17
     Index("ix_msg_ts", "ts"),
     Index("ix_msg_group", "group_key", "ts"),
     Index("ix_msg_outcome_ts", "outcome", "ts"),
@@ -146,6 +150,13 @@ labels = Table(
     Column("topic", String(80)),
     Column("user_name", String(64), nullable=False),
     Column("at", DateTime, nullable=False),
+)
+
+# English names of the language codes the assistant reported (console/languages.py).
+languages = Table(
+    "console_languages", meta,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(60), nullable=False),
 )
 
 ingest_state = Table(
@@ -234,8 +245,46 @@ APPEND_ONLY_PG = [
 ]
 
 
+# One-off fills run when a column is added to an existing database. Conversations read before issue 17
+# had no language: English, counted per start day from the per-day counts (purged ones included).
+BACKFILL = {
+    ("console_conversations", "language"): [
+        "INSERT INTO console_daily (day, kind, key, n) SELECT day, 'language', 'en', SUM(n) "
+        "FROM console_daily WHERE kind = 'start' GROUP BY day"],
+}
+
+
+def add_missing_columns(engine: Engine) -> list:
+    """create_all makes missing tables but never alters one: columns added to a table since a database
+    was created are added here (ALTER TABLE ... ADD COLUMN, with the column's server default for the
+    rows already there), then their BACKFILL. Returns "table.column" for each one added."""
+    added = []
+    inspector = inspect(engine)
+    for table in meta.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have:
+                continue
+            spec = engine.dialect.ddl_compiler(engine.dialect, None).get_column_specification(column)
+            name = engine.dialect.identifier_preparer.format_table(table)
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {name} ADD COLUMN {spec}"))
+                    for statement in BACKFILL.get((table.name, column.name), []):
+                        conn.execute(text(statement))
+            except Exception:  # another process added it meanwhile: fine; anything else: raise
+                if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
+                    raise
+                continue
+            added.append(f"{table.name}.{column.name}")
+    return added
+
+
 def create_tables(engine: Engine) -> None:
     meta.create_all(engine)
+    add_missing_columns(engine)
     statements = APPEND_ONLY_PG if engine.dialect.name == "postgresql" else APPEND_ONLY_SQLITE
     with engine.begin() as conn:
         for statement in statements:
@@ -255,5 +304,4 @@ class Databases:
         self.callbacks = make_engine(callback_url or config.callback_url())
 
     def has_table(self, engine: Engine, name: str) -> bool:
-        from sqlalchemy import inspect
         return inspect(engine).has_table(name)

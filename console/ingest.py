@@ -11,7 +11,6 @@ requested) is never copied: those messages are stored with outcome "form" and no
 import json
 import logging
 import os
-import re
 import smtplib
 import threading
 import time
@@ -22,7 +21,7 @@ from typing import Dict, List, Optional
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from console import config
+from console import config, languages
 from console.db import Databases, conversations, create_tables, daily, events, groups, ingest_state, labels, messages
 
 logger = logging.getLogger("console.ingest")
@@ -31,6 +30,9 @@ ACTION_FLAGS = {"action_book_online": "booking", "action_submit_callback": "call
                 "action_fallback": "fallback", "action_out_of_scope": "out_of_scope",
                 "utter_emergency": "emergency"}
 FLAG_OF_OUTCOME = {"faq": "faq", "fallback": "fallback", "oos": "out_of_scope", "emergency": "emergency"}
+# A message in a language the assistant has no answers in (it told the patient, in that language, to
+# call): not an unanswered question, but counted and flagged (conversations.other_language).
+OTHER_LANGUAGE = languages.OUTCOME
 STOPWORDS = set("""a an the is are was were be been am i me my you your we our it its this that
 these those to of in on for at by with and or do does did can could would should will shall
 what how why when where who which there here have has had if so as about any some just please
@@ -39,8 +41,10 @@ hi hello hey ok okay yes no not dont im u whats hows wheres thats theres youre""
 
 def group_key(text: str) -> str:
     """Similar wordings share a key: lower case, no punctuation or filler words, crude plural and
-    -ing stemming, words sorted."""
-    words = re.findall(r"[a-z0-9']+", text.lower())
+    -ing stemming, words sorted. Words in any script (languages.words: Unicode letters, digits and
+    combining marks; Chinese/Japanese as character pairs), so Korean, Chinese, Farsi or Punjabi text
+    groups by its words too; ASCII text gets the same key as before."""
+    words = languages.words(text)
     stems = set()
     for w in words:
         w = w.replace("'", "")
@@ -57,8 +61,8 @@ def group_key(text: str) -> str:
 
 
 def outcome_of(intent: Optional[str]) -> str:
-    return {"faq": "faq", "nlu_fallback": "fallback", "out_of_scope": "oos",
-            "emergency": "emergency"}.get(intent or "", "other")
+    return {"faq": "faq", "nlu_fallback": "fallback", "out_of_scope": "oos", "emergency": "emergency",
+            "other_language": OTHER_LANGUAGE}.get(intent or "", "other")
 
 
 def _get_state(conn, key: str, default: str = "0") -> str:
@@ -80,6 +84,7 @@ class Ingester:
         self.last_reconcile = 0.0
         self._groups = None  # token -> group keys seen, for joining similar wordings
         self._mail_failed_at: Dict[int, float] = {}  # conversation id -> last failed email (retry each minute)
+        self._language_names: Dict[str, str] = {}  # code -> name as stored in console_languages
 
     def _group_for(self, text: str, labelled: set) -> str:
         """The key of an existing group with nearly the same words (Jaccard >= 0.6), else its own."""
@@ -152,6 +157,7 @@ class Ingester:
                     for w in k.split():
                         self._groups.setdefault(w, set()).add(k)
             labelled = set(cconn.scalars(select(labels.c.group_key)))
+            seen_languages: Dict[str, str] = {}
             for r in rows:
                 ts = r.timestamp or time.time()
                 conv = known.get(r.sender_id)
@@ -161,7 +167,7 @@ class Ingester:
                             "user_messages": 0, "faq": False, "fallback": False, "out_of_scope": False,
                             "emergency": False, "booking": False, "callback": False,
                             "after_hours": not self.hours.is_open(started), "in_form": False,
-                            "emergency_notified": False}
+                            "emergency_notified": False, "language": languages.ENGLISH, "other_language": False}
                     next_id += 1
                     known[r.sender_id] = conv
                     new_rows[r.sender_id] = conv
@@ -189,12 +195,16 @@ class Ingester:
                     if conv["in_form"] and outcome != "emergency":
                         outcome = "form"
                     text = (data.get("text") or "")[:1000]
+                    language, language_name = languages.language_of(parse)
+                    if language != languages.ENGLISH:
+                        seen_languages[language] = language_name
                     if outcome in FLAG_OF_OUTCOME:
                         conv[FLAG_OF_OUTCOME[outcome]] = True
                     msg = {"event_id": r.id, "conversation_id": conv["id"], "ts": ts, "channel": channel,
                            "intent": intent, "topic": topic, "confidence": confidence, "outcome": outcome,
                            "text": text if outcome in ("fallback", "oos") else None,
                            "group_key": self._group_for(text, labelled) if outcome in ("fallback", "oos") else None,
+                           "language": language,
                            "_text": None if outcome == "form" else text}
                     msgs.append(msg)
                     last_msg[r.sender_id] = msg
@@ -220,6 +230,12 @@ class Ingester:
                             conv["in_form"] = True
                 elif kind in ("restart", "session_started"):
                     conv["in_form"] = False
+            by_id = {conv["id"]: conv for conv in known.values()}
+            for m in msgs:  # final outcomes: an emergency reply outranks "other language"
+                if m["outcome"] == OTHER_LANGUAGE:
+                    by_id[m["conversation_id"]]["other_language"] = True
+            counts: Dict[tuple, int] = self._languages(cconn, msgs, by_id, set(new_rows))
+            languages.remember(cconn, seen_languages, self._language_names)
             cols = [c.name for c in conversations.columns]
             if new_rows:
                 cconn.execute(insert(conversations), [{k: v[k] for k in cols} for v in new_rows.values()])
@@ -230,15 +246,15 @@ class Ingester:
             if msgs:
                 mcols = [c.name for c in messages.columns]
                 cconn.execute(insert(messages), [{k: m[k] for k in mcols} for m in msgs])
-            counts: Dict[tuple, int] = {}
             for m in msgs:
                 day = _day(m["ts"])
                 for key in (("channel", m["channel"] or "other"), ("outcome", m["outcome"])) + \
                         ((("topic", m["topic"]),) if m["outcome"] == "faq" else ()):
                     counts[(day,) + key] = counts.get((day,) + key, 0) + 1
             for conv in new_rows.values():
-                key = (_day(conv["started"]), "start", "after" if conv["after_hours"] else "open")
-                counts[key] = counts.get(key, 0) + 1
+                for key in ((_day(conv["started"]), "start", "after" if conv["after_hours"] else "open"),
+                            (_day(conv["started"]), "language", conv["language"])):
+                    counts[key] = counts.get(key, 0) + 1
             _bump_daily(cconn, counts)
             grouped: Dict[str, list] = {}
             for m in msgs:
@@ -249,6 +265,35 @@ class Ingester:
             _bump_groups(cconn, grouped)
             _set_state(cconn, "last_event_id", str(rows[-1].id))
         return len(rows)
+
+    def _languages(self, cconn, msgs: List[dict], by_id: Dict[int, dict], new_senders: set) -> Dict[tuple, int]:
+        """Sets the language of conversations that got non-English messages (form text left out);
+        returns per-day count changes for conversations read before whose language changed."""
+        affected = {m["conversation_id"] for m in msgs
+                    if m["language"] != languages.ENGLISH and m["outcome"] != "form"}
+        tally: Dict[int, Dict[str, list]] = {cid: {} for cid in affected}
+        earlier = [cid for cid in affected if by_id[cid]["sender_id"] not in new_senders]
+        m_ = messages.c
+        for start in range(0, len(earlier), 500):
+            for cid, code, n, first in cconn.execute(
+                    select(m_.conversation_id, m_.language, func.count(), func.min(m_.ts))
+                    .where(m_.conversation_id.in_(earlier[start:start + 500]), m_.language != languages.ENGLISH,
+                           m_.outcome != "form").group_by(m_.conversation_id, m_.language)):
+                tally[cid][code] = [n, first]
+        for m in msgs:
+            if m["conversation_id"] in affected and m["language"] != languages.ENGLISH and m["outcome"] != "form":
+                t = tally[m["conversation_id"]].setdefault(m["language"], [0, m["ts"]])
+                t[0], t[1] = t[0] + 1, min(t[1], m["ts"])
+        changes: Dict[tuple, int] = {}
+        for cid, t in tally.items():
+            conv = by_id[cid]
+            code = languages.dominant({k: tuple(v) for k, v in t.items()})
+            if code != conv["language"] and conv["sender_id"] not in new_senders:
+                day = _day(conv["started"])
+                for key, add in (((day, "language", conv["language"]), -1), ((day, "language", code), 1)):
+                    changes[key] = changes.get(key, 0) + add
+            conv["language"] = code
+        return changes
 
     def reconcile(self) -> int:
         """Forget conversations that are gone from the tracker store; returns how many."""

@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 
 from sqlalchemy import and_, select
 
-from console import config
+from console import config, languages
 from console.db import Databases, callback_requests, conversations, daily, events, messages
 from console.review import topic_name
 
 OUTCOMES = {"faq": "Answered (FAQ)", "fallback": "Fell back", "out_of_scope": "Out of scope",
-            "emergency": "Emergency", "booking": "Booking link", "callback": "Call-back requested"}
+            "emergency": "Emergency", "booking": "Booking link", "callback": "Call-back requested",
+            "other_language": "Other language (told to call)"}
 CHANNELS = {"socketio": "Web", "twilio": "SMS", "rest": "REST"}
 PAGE = 50
 
@@ -29,9 +30,12 @@ def parse_day(value: Optional[str]) -> Optional[date]:
 
 def conversation_list(dbs: Databases, outcome: Optional[str] = None, channel: Optional[str] = None,
                       start: Optional[date] = None, end: Optional[date] = None, topic: Optional[str] = None,
-                      after_hours: bool = False, before: Optional[Tuple[float, int]] = None) -> List[dict]:
+                      after_hours: bool = False, before: Optional[Tuple[float, int]] = None,
+                      language: Optional[str] = None) -> List[dict]:
     c = conversations.c
     query = select(conversations)
+    if language and languages.where(c.language, language) is not None:
+        query = query.where(languages.where(c.language, language))
     if outcome in OUTCOMES:
         query = query.where(getattr(c, outcome))
     if channel in CHANNELS:
@@ -54,21 +58,32 @@ def conversation_list(dbs: Databases, outcome: Optional[str] = None, channel: Op
     query = query.order_by(c.last.desc(), c.id.desc()).limit(PAGE + 1)
     with dbs.console.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]
+        names = languages.names(conn)
     for r in rows:
-        r["tags"] = [OUTCOMES[k] for k in OUTCOMES if r[k]]
-        r["channel_label"] = CHANNELS.get(r["channel"], r["channel"] or "—")
+        _label(r, names)
     return rows
+
+
+def _label(conv: dict, names: Dict[str, str]) -> None:
+    conv["tags"] = [OUTCOMES[k] for k in OUTCOMES if conv[k]]
+    conv["channel_label"] = CHANNELS.get(conv["channel"], conv["channel"] or "—")
+    conv["language_name"] = names.get(conv["language"], conv["language"])
 
 
 def conversation(dbs: Databases, cid: int) -> Optional[dict]:
     with dbs.console.connect() as conn:
         row = conn.execute(select(conversations).where(conversations.c.id == cid)).first()
+        names = languages.names(conn) if row is not None else {}
     if row is None:
         return None
     conv = dict(row._mapping)
-    conv["tags"] = [OUTCOMES[k] for k in OUTCOMES if conv[k]]
-    conv["channel_label"] = CHANNELS.get(conv["channel"], conv["channel"] or "—")
+    _label(conv, names)
     return conv
+
+
+def language_names(dbs: Databases) -> Dict[str, str]:
+    with dbs.console.connect() as conn:
+        return languages.names(conn)
 
 
 def transcript(dbs: Databases, sender_id: str) -> List[dict]:
@@ -93,7 +108,9 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
                 response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
                 topic = response.get("intent_response_key") or "faq"
                 confidence = response.get("confidence", confidence)
+            code, name = languages.language_of(parse)
             lines.append({"who": "patient", "ts": ts, "text": data.get("text") or "", "topic": topic_name(topic),
+                          "language": code, "language_name": name,
                           "intent": intent, "confidence": confidence, "in_form": in_form,
                           "emergency": intent == "emergency" or any(
                               isinstance(e, dict) and e.get("entity") == "emergency_kind"
@@ -103,6 +120,12 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
             text = data.get("text") or ""
             buttons = [b.get("title", "") for b in (data.get("data") or {}).get("buttons") or []]
             lines.append({"who": "assistant", "ts": ts, "text": text, "buttons": buttons})
+        elif kind == "action" and action == "utter_emergency":  # the red-flag reply, whatever the intent
+            for line in reversed(lines):
+                if line["who"] == "patient":
+                    line["emergency"] = True
+                    break
+            lines.append({"who": "event", "ts": ts, "text": "utter emergency"})
         elif kind == "action" and action in ("action_submit_callback", "action_book_online", "action_fallback",
                                             "action_out_of_scope", "utter_emergency"):
             lines.append({"who": "event", "ts": ts, "text": action.replace("action_", "").replace("_", " ")})
@@ -144,6 +167,8 @@ def insights(dbs: Databases, start: date, end: date) -> Dict:
     shares = {"faq": [0] * len(days), "fallback": [0] * len(days), "oos": [0] * len(days)}
     emergencies = [0] * len(days)
     topics: Dict[str, int] = {}
+    by_language: Dict[str, int] = {}  # conversations by the day they started
+    other_language = 0  # messages the assistant told, in their language, to call
     after = [[0, 0] for _ in weeks]
     d = daily.c
     with dbs.console.connect() as conn:
@@ -158,10 +183,14 @@ def insights(dbs: Databases, start: date, end: date) -> Dict:
         elif kind == "outcome":
             if key == "emergency":
                 emergencies[i] += n
+            elif key == languages.OUTCOME:
+                other_language += n
             elif key in shares:
                 shares[key][i] += n
         elif kind == "topic":
             topics[key] = topics.get(key, 0) + n
+        elif kind == "language":
+            by_language[key] = by_language.get(key, 0) + n
         elif kind == "start":
             w = (days[i] - weeks[0]).days // 7
             after[w][1 if key == "after" else 0] += n
@@ -169,6 +198,8 @@ def insights(dbs: Databases, start: date, end: date) -> Dict:
                                                               **{"from": x.isoformat(), "to": x.isoformat()})
                                                     for x in days]) for ch, vals in sorted(per.items())]
     out["shares"], out["emergencies"], out["after_hours"] = shares, emergencies, after
+    out["languages"] = sorted(((k, n) for k, n in by_language.items() if n > 0), key=lambda kv: (-kv[1], kv[0]))
+    out["other_language"] = other_language
     out["topics"] = sorted(topics.items(), key=lambda kv: -kv[1])[:10]
     lo, hi = day_start(start), day_start(end + timedelta(days=1))
     per_week = [0] * len(weeks)
@@ -182,6 +213,14 @@ def insights(dbs: Databases, start: date, end: date) -> Dict:
                     per_week[w] += 1
     out["callbacks_per_week"] = per_week
     return out
+
+
+def other_language_messages(dbs: Databases, start: date, end: date) -> int:
+    """Messages in a language the assistant has no answers in, from the per-day counts."""
+    d = daily.c
+    with dbs.console.connect() as conn:
+        return sum(conn.scalars(select(d.n).where(d.kind == "outcome", d.key == languages.OUTCOME,
+                                                  d.day >= start.isoformat(), d.day <= end.isoformat())))
 
 
 def config_channel(ch: Optional[str]) -> str:

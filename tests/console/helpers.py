@@ -26,8 +26,11 @@ class Tracker:
 
 
 def user(text: str, intent: str, confidence: float = 0.9, ts: Optional[float] = None, channel: str = "rest",
-         faq: Optional[str] = None, faq_conf: float = 0.8) -> dict:
+         faq: Optional[str] = None, faq_conf: float = 0.8, language: Optional[tuple] = None) -> dict:
+    """language: (code, name) as the multilingual assistant reports it in parse_data (issue 17)."""
     parse = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    if language:
+        parse["language"] = {"code": language[0], "name": language[1], "confidence": 0.97}
     if faq:
         parse["response_selector"] = {"faq": {"response": {"intent_response_key": f"faq/{faq}",
                                                            "confidence": faq_conf}}}

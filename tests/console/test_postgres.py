@@ -58,3 +58,40 @@ def test_console_on_postgresql(postgres, monkeypatch, tmp_path):
     with pytest.raises(Exception):  # append-only on PostgreSQL too
         with dbs.console.begin() as conn:
             conn.execute(text("DELETE FROM console_audit"))
+
+
+def test_languages_and_added_columns_on_postgresql(postgres, monkeypatch, tmp_path):
+    """Issue 17 on PostgreSQL: a database from before gets the new columns; languages are counted."""
+    from sqlalchemy import select
+    from starlette.testclient import TestClient
+    from console.app import create_app
+    from console.db import Databases, conversations, create_tables, daily
+    from console.ingest import Ingester
+
+    monkeypatch.setenv("CALLBACK_DB_URL", postgres.url)
+    monkeypatch.setenv("CONSOLE_REVIEWED_FILE", str(tmp_path / "nlu_reviewed.yml"))
+    dbs = Databases(postgres.url, postgres.url, postgres.url)
+    create_tables(dbs.console)
+    with dbs.console.begin() as conn:
+        for table, column in (("console_conversations", "language"), ("console_conversations", "other_language"),
+                              ("console_messages", "language")):
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        conn.execute(text("DELETE FROM console_daily WHERE kind = 'language'"))
+    create_tables(dbs.console)
+    with dbs.console.connect() as conn:
+        assert set(conn.scalars(select(conversations.c.language))) <= {"en"}
+        started = conn.scalar(text("SELECT COALESCE(SUM(n), 0) FROM console_daily WHERE kind = 'start'"))
+        assert conn.scalar(select(daily.c.n).where(daily.c.kind == "language")) == started
+    now = time.time()
+    ko = ("ko", "Korean")
+    Tracker(dbs.tracker).add("web-pg-ko", [
+        user("가슴이 아파요", "emergency", 0.99, now, "socketio", language=ko), action("utter_emergency", now + 1),
+        user("비용이 얼마예요?", "other_language", 0.9, now + 2, "socketio", language=ko)])
+    Ingester(dbs).run_once()
+    make_user(dbs, "kim", "frontdesk")
+    with TestClient(create_app(dbs)) as client:
+        sign_in(client, "kim", STRONG)
+        page = client.get("/conversations?language=ko").text
+        assert page.count('href="/conversations/') == 1 and 'class="emergency"' in page and "Korean" in page
+        assert "<td>Korean</td><td>1</td>" in client.get("/insights").text
+        assert "1 message in other languages" in client.get("/unanswered").text

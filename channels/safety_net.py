@@ -3,7 +3,7 @@
 Rasa answers emergencies itself (`utter_emergency` in domain.yml, no action server needed). This
 covers what is left: the Rasa pipeline failing or timing out as a whole (tracker store down, lock
 store down, a bug). Then the channel answers by itself: the emergency reply when the red-flag
-net (clinic/red_flags.py, no model, no network) sees one, else a short reply with the clinic's
+net (clinic/redflags, every language, no model, no network) sees one, else a short reply with the clinic's
 phone number. The emergency texts are read from domain.yml, so there is one copy of them.
 """
 import asyncio
@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 import yaml
 
-from clinic import config, red_flags
+from clinic import config, language_replies, redflags
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +38,25 @@ def emergency_texts() -> Dict[str, str]:
 
 
 def emergency_reply(text: str) -> Optional[str]:
-    kind = red_flags.classify(text or "")
-    return emergency_texts().get(kind) if kind else None
+    """The emergency reply for a red-flag message (in the patient's language and English), else None."""
+    assessment = redflags.assess(text or "")
+    if not assessment.kind:
+        return None
+    try:
+        localised = language_replies.reply(assessment.reply_language, assessment.kind, language_replies.load_clinic())
+    except Exception:  # the English text below still says 911 / 988
+        localised = None
+    return localised["text"] if localised else emergency_texts().get(assessment.kind)
+
+
+def _in_their_language(text: str) -> Optional[str]:
+    """'We answer in English, call us' in the patient's language, when it is not English."""
+    try:
+        code = redflags.assess(text or "").reply_language
+        localised = language_replies.reply(code, "other", language_replies.load_clinic())
+    except Exception:
+        return None
+    return localised["text"] if localised else None
 
 
 def clinic_phone() -> str:
@@ -73,13 +90,13 @@ async def answer(handle: Callable[[], Awaitable[Any]], collected: Callable[[], L
     except asyncio.TimeoutError:
         logger.error("%s message took over %.0f s; answered without Rasa", channel, TURN_TIMEOUT_SECONDS)
         task.add_done_callback(_log_late_failure)
-        return [{"text": emergency_reply(text) or degraded_reply(channel)}]
+        return [{"text": emergency_reply(text) or _in_their_language(text) or degraded_reply(channel)}]
     except Exception as error:  # never a stack trace to a patient, never their text in a log
         logger.error("%s message failed (%s); answered without Rasa", channel, type(error).__name__)
-        return [{"text": emergency_reply(text) or degraded_reply(channel)}]
+        return [{"text": emergency_reply(text) or _in_their_language(text) or degraded_reply(channel)}]
     messages = collected()
     if not messages:
-        return [{"text": emergency_reply(text) or nothing_to_say_reply()}]
+        return [{"text": emergency_reply(text) or _in_their_language(text) or nothing_to_say_reply()}]
     return messages
 
 

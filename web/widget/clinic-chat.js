@@ -60,7 +60,7 @@
   var form = el("form", { "class": "cc-form" });
   var label = el("label", { "for": "cc-input", "class": "cc-visually-hidden" }, "Your message");
   var input = el("input", { id: "cc-input", "class": "cc-input", type: "text", autocomplete: "off",
-    maxlength: "1000", placeholder: "Type your question\u2026" });
+    maxlength: "1000", placeholder: "Type your question\u2026", dir: "auto" });
   var send = el("button", { "class": "cc-send", type: "submit" }, "Send");
   form.appendChild(label); form.appendChild(input); form.appendChild(send);
   panel.appendChild(header); panel.appendChild(notice); panel.appendChild(log);
@@ -87,13 +87,18 @@
     var item = el("li", { "class": "cc-msg cc-" + entry.from });
     var who = el("span", { "class": "cc-visually-hidden" }, entry.from === "user" ? "You: " : "Assistant: ");
     item.appendChild(who);
-    var bubble = el("span", { "class": "cc-bubble" });
-    linkify(bubble, entry.text || "");
+    // dir="auto" on each line: a Farsi line reads right to left, the English line under it left to right
+    var bubble = el("span", { "class": "cc-bubble", dir: "auto" });
+    String(entry.text || "").split("\n").forEach(function (line) {
+      var row = el("span", { "class": "cc-line", dir: "auto" });
+      linkify(row, line);
+      bubble.appendChild(row);
+    });
     item.appendChild(bubble);
     if (entry.buttons && entry.buttons.length && live) {
       var group = el("div", { "class": "cc-replies", role: "group", "aria-label": "Suggested replies" });
       entry.buttons.forEach(function (b) {
-        var button = el("button", { type: "button", "class": "cc-reply" }, b.title);
+        var button = el("button", { type: "button", "class": "cc-reply", dir: "auto" }, b.title);
         button.addEventListener("click", function () {
           group.remove();
           sendMessage(b.payload, b.title);

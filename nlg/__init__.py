@@ -1,0 +1,1 @@
+"""Response generation inside the Rasa server (endpoints.yml `nlg:`)."""

@@ -82,6 +82,11 @@ _URDU = frozenset("ٹڈڑںےۓھ")
 _ARABIC_ONLY = frozenset("ةيكىأإؤ")
 _PERSIAN = frozenset("پچژگیک")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# English words no other Latin-script language here shares: two of them keep a message English
+# ("is this chatgpt" once looked Tagalog)
+_ENGLISH_WORDS = frozenset("""i im i'm you your my is are was were am be been it its it's this that what how why
+when where who which the and or but if can could would should will do does did don't dont have has had not with
+for from about after before just really please thanks thank hi hello yes need want get got""".split())
 
 
 def _script(char: str) -> Optional[str]:
@@ -155,6 +160,8 @@ def _latin(text: str) -> Detected:
     code = _LINGUA_CODES.get(best.language.name, ENGLISH)
     if code == ENGLISH:
         return Detected(ENGLISH, float(best.value), "lingua")
+    if sum(1 for w in words if w.lower() in _ENGLISH_WORDS) >= 2:
+        return Detected(ENGLISH, float(best.value), "default")
     # Vietnamese letters (ư, ơ, ạ, ...) are proof on their own; other guesses need words and confidence
     long_enough = len(words) >= LATIN_MIN_WORDS
     if code == "vi" and any(0x1EA0 <= ord(c) <= 0x1EF9 or c in "ơưđ" for c in text.lower()):

@@ -10,6 +10,10 @@ from tests.patients import CHANNELS, say_on
 MEDICAL = "I had dry needling this morning and now I can't breathe and my chest hurts"
 CRISIS = "I want to kill myself"
 CLINIC_PHONE = "604-555-0100"  # clinic.yml's placeholder number, copied into each test stack
+# the same, as a patient writes it in another language: 911 / 988 in that language and in English
+IN_OTHER_LANGUAGES = [("숨을 못 쉬겠어요, 가슴이 너무 아파요", "911", "지금 바로 911"),
+                      ("نمی‌تونم نفس بکشم", "911", "با 911 تماس"),
+                      ("ya no quiero vivir", "988", "Llame o escriba al 988")]
 
 
 def assert_emergencies_answered(stack, where: str) -> None:
@@ -17,6 +21,9 @@ def assert_emergencies_answered(stack, where: str) -> None:
     for channel in CHANNELS:
         assert "911" in say_on(channel, stack, MEDICAL), (where, channel)
         assert "988" in say_on(channel, stack, CRISIS), (where, channel)
+        for text, number, in_their_language in IN_OTHER_LANGUAGES:
+            reply = say_on(channel, stack, text)
+            assert number in reply and in_their_language in reply, (where, channel, reply)
 
 
 def assert_clear_reply_with_phone(stack, where: str, text: str = "hi") -> None:

@@ -11,6 +11,7 @@ import requests
 
 from tests.faults.conftest import (CLINIC_PHONE, assert_clear_reply_with_phone, assert_emergencies_answered,
                                    kill, stored_requests_checksum)
+from tests.multilingual import gathered
 from tests.patients import rest, sms, Widget
 from tests.servers import Stack
 from tests.smtp_server import SmtpServer
@@ -62,6 +63,18 @@ def test_action_server_killed_mid_form_then_restarted(stack):
     assert after != before and after.endswith(f"/{int(before.split('/')[1]) + 1}")  # exactly one new request
     rest(stack, sender, "yes")  # a repeated "yes" stores nothing more
     assert stored_requests_checksum(db) == after
+
+
+def test_every_gathered_emergency_in_every_language_with_the_action_server_down(stack):
+    """Issue 17: the Rasa server answers them itself, in the patient's language and in English."""
+    kill(stack, "actions")
+    try:
+        for item in gathered.emergencies():
+            for reply in (rest(stack, "down-" + uuid.uuid4().hex[:10], item["text"]),
+                          sms(stack, f"+1604555{uuid.uuid4().int % 10000:04d}", item["text"])):
+                gathered.assert_emergency_reply(item, reply)
+    finally:
+        stack.start_actions()
 
 
 def test_hung_action_server_gets_a_reply_in_seconds_not_minutes(stack):

@@ -71,3 +71,24 @@ def test_everything_the_page_loads_comes_from_the_project(stack, browser):
     expect(page.locator(".cc-bot").first).to_be_visible(timeout=30000)
     assert hosts <= {f"127.0.0.1:{stack.web_port}", f"127.0.0.1:{stack.rasa_port}"}
     page.close()
+
+
+def test_a_farsi_reply_reads_right_to_left_and_its_english_line_left_to_right(stack, browser):
+    page = browser.new_page(viewport={"width": 375, "height": 720})
+    page.goto(f"http://127.0.0.1:{stack.web_port}/?chat_server={stack.url}")
+    page.get_by_role("button", name="Open chat with the clinic assistant").click()
+    expect(page.locator(".cc-bot").first).to_contain_text("automated assistant", timeout=30000)
+    page.get_by_label("Your message").fill("نمی‌تونم نفس بکشم")
+    page.get_by_label("Your message").press("Enter")
+    answer = page.locator(".cc-bot").last
+    expect(answer).to_contain_text("Farsi", timeout=30000)  # the greeting says 911 too: wait for the reply
+    lines = answer.locator(".cc-line")
+    expect(lines.first).to_contain_text("911")
+    # dir="auto" resolves each line's direction from its first strong letter (:dir() is the resolved one)
+    assert lines.first.get_attribute("dir") == "auto" and lines.first.evaluate("e => e.matches(':dir(rtl)')")
+    assert lines.last.evaluate("e => e.matches(':dir(ltr)')")
+    assert "Farsi" in lines.last.inner_text()
+    mine = page.locator(".cc-user .cc-line").last
+    assert mine.evaluate("e => e.matches(':dir(rtl)')")
+    page.screenshot(path=str(SHOTS / "widget-farsi-emergency-375.png"))
+    page.close()

@@ -35,7 +35,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NO_ANSWER = {"nlu_fallback", "out_of_scope"}
+NO_ANSWER = {"nlu_fallback", "out_of_scope", "other_language"}  # other_language: "we answer in English, call us"
 FALLBACK = "fallback"
 SYSTEMS = ("assistant", "tfidf+LR", "MiniLM+LR")
 

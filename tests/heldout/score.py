@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-NO_ANSWER = {"nlu_fallback", "out_of_scope"}
+NO_ANSWER = {"nlu_fallback", "out_of_scope", "other_language"}  # other_language: "we answer in English, call us"
 
 
 def load_examples(path: Path):

@@ -29,7 +29,7 @@ export ENDPOINTS ?= endpoints.yml
 # Origins allowed to call the Rasa server from a browser (the clinic's website).
 export WEB_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) clinic/red_flags.py
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
 
 .PHONY: setup train run test eval validate unit stories heldout bench soak fuzz faults audit clean
 

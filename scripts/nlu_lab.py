@@ -45,7 +45,7 @@ EMERGENCY_MODEL_THRESHOLD = pipeline_settings()["EmergencyNet"].get("model_thres
 
 
 def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergency_p=None, oos_t=0.0):
-    from clinic import red_flags
+    from clinic import redflags as red_flags
 
     texts = [it["text"] for it in items]
     probs = model.probabilities(texts)

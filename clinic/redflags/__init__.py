@@ -1,6 +1,6 @@
 """The red-flag net in every language: what an emergency looks like, and in which language to answer.
 
-`assess(text)` runs the English rules (clinic/red_flags.py) and every other language's rules
+`assess(text)` runs the English rules (rules/en/*.yml through english.py) and every other language's rules
 (rules/<language>.yml through engine.py) on every message, whatever language it seems to be in: a
 wrong language guess must never cost a 911. Language identification (clinic/language_id.py) only
 chooses the language of the reply.
@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-from clinic import language_id, red_flags as english
-from clinic.redflags import engine
+from clinic import language_id
+from clinic.redflags import engine, english
 
 MEDICAL, CRISIS = engine.MEDICAL, engine.CRISIS
 RULES = Path(__file__).resolve().parent / "rules"
@@ -55,7 +55,7 @@ def classify(text: str) -> Optional[str]:
 
 
 def explain(text: str) -> List[str]:
-    """English pattern names and other languages' rule ids (with what dismissed them)."""
+    """English and other languages' rule ids (with what dismissed them)."""
     return english.explain(text) + [note for rule_set in RULE_SETS for note in rule_set.explain(text)]
 
 

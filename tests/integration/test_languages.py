@@ -87,3 +87,17 @@ def test_the_language_is_kept_with_the_conversation_for_staff(stack):
     parse = json.loads(rows[-1][0])["parse_data"]
     assert parse["language"]["code"] == "ko" and parse["language"]["name"] == "Korean"
     assert parse["intent"]["name"] == "emergency"
+
+
+def test_a_name_in_korean_letters_is_a_name_inside_the_call_back_form(stack):
+    sender = "form-ko-" + uuid.uuid4().hex[:8]
+    assert "What name" in rest(stack, sender, "can someone call me back?")
+    assert "phone number" in rest(stack, sender, "김민수")  # the form goes on: not "we answer in English"
+
+
+def test_the_call_back_button_of_the_reply_starts_the_call_back(stack):
+    sender = "btn-" + uuid.uuid4().hex[:8]
+    reply = requests.post(f"{stack.url}/webhooks/rest/webhook", timeout=40,
+                          json={"sender": sender, "message": "침 치료 예약하고 싶어요"}).json()
+    payload = next(b["payload"] for m in reply for b in m.get("buttons") or [])
+    assert "What name" in rest(stack, sender, payload)

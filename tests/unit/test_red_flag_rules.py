@@ -76,3 +76,55 @@ def test_a_modifier_only_reaches_within_its_clause(tmp_path):
     assert rules.findings("what if. chest pain")           # a new sentence: the question is over
     assert not rules.findings("chest pain that went away")
     assert rules.findings("chest pain that went away and now is back")  # present undoes resolved
+
+
+# ----------------------------------------------------------------------------------------------
+# English (clinic/redflags/rules/en/*.yml, read by clinic/redflags/english.py)
+# ----------------------------------------------------------------------------------------------
+from clinic.redflags import english  # noqa: E402
+
+EN_RULES = [rule for family in english.FAMILIES for rule in english.RULES[family]]
+ALARM_FAMILIES = ("crisis", "happening", "report")  # discussion and generic are risk-talk cues: they alarm nothing
+
+
+def test_english_rules_have_ids_sources_and_examples():
+    assert len(EN_RULES) > 250
+    for rule in EN_RULES:
+        assert rule.id.startswith(f"en-{rule.family}-"), rule.id
+        assert not rule.id[-1].isdigit(), f"{rule.id}: a name, not a number"
+        assert rule.source, f"{rule.id}: where its first example came from"
+        assert rule.match, f"{rule.id}: at least one example it must catch"
+    ids = [rule.id for rule in EN_RULES] + [m.id for m in english.MODIFIERS] + list(english.CONDITIONS)
+    other = {rule.id for _, rule in RULES} | {m.id for rs in redflags.RULE_SETS for m in rs.modifiers}
+    assert len(ids) == len(set(ids)) and not set(ids) & other
+
+
+@pytest.mark.parametrize("rule", EN_RULES, ids=[rule.id for rule in EN_RULES])
+def test_english_rule_catches_its_examples_and_not_its_counter_examples(rule):
+    for example in rule.match:
+        assert rule.id in english.findings(example), f"{example!r}: {english.explain(example)}"
+        if rule.family == "crisis":
+            assert redflags.classify(example) == redflags.CRISIS, example
+        elif rule.family in ALARM_FAMILIES:
+            assert redflags.classify(example) in (redflags.MEDICAL, redflags.CRISIS), example
+    for example in rule.no_match:
+        if rule.family in ALARM_FAMILIES:
+            assert english.classify(example) is None, f"{example!r}: {english.explain(example)}"
+        else:
+            assert rule.id not in english.findings(example), example
+
+
+@pytest.mark.parametrize("modifier", english.MODIFIERS, ids=[m.id for m in english.MODIFIERS])
+def test_english_modifier_silences_its_examples(modifier):
+    assert modifier.dismisses, f"{modifier.id}: at least one text it keeps silent"
+    for example in modifier.dismisses:
+        notes = english.explain(example)
+        assert english.classify(example) is None, f"{example!r}: {notes}"
+        assert any(" (dismissed by " in note and modifier.id in note for note in notes), f"{example!r}: {notes}"
+
+
+def test_english_explain_names_rule_ids_and_what_dismissed_them():
+    notes = redflags.explain("can needling cause shortness of breath?")
+    assert "en-happening-breathing-short-breath (dismissed by en-hypothetical-before)" in notes, notes
+    assert "en-discussion-question-can-cause" in notes
+    assert "en-crisis-said-suicid" in redflags.explain("thinking about suicide")

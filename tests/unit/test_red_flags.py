@@ -1,17 +1,25 @@
 """The deterministic safety net on a list of red-flag and ordinary messages (tests/heldout/red_flags.yml),
-on narratives gathered from public pages (tests/heldout/red_flags_gathered.yml) and on the training data."""
+on narratives gathered from public pages (tests/heldout/red_flags_gathered.yml, its test part
+red_flags_gathered_test.yml, and the blind test part red_flags_test2.yml) and on the training data.
+
+Through the facade clinic.redflags (English rules: clinic/redflags/rules/en/, read by clinic/redflags/english.py)."""
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from clinic import red_flags
+from clinic import redflags as red_flags
+from clinic.redflags import english
 
 HELDOUT = Path(__file__).parent.parent / "heldout"
 CASES = yaml.safe_load((HELDOUT / "red_flags.yml").read_text())
 # the same groups, each item {text, source}: the page's own words, trimmed
 GATHERED = yaml.safe_load((HELDOUT / "red_flags_gathered.yml").read_text(encoding="utf-8"))
+# a random quarter of the gathered accounts, moved out before any change: scored, never tuned on
+GATHERED_TEST = yaml.safe_load((HELDOUT / "red_flags_gathered_test.yml").read_text(encoding="utf-8"))
+# a blind test part (pages never used before): scored against its first score, never tuned on
+TEST2 = yaml.safe_load((HELDOUT / "red_flags_test2.yml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("text", CASES["medical_emergency"])
@@ -29,18 +37,23 @@ def test_ordinary_questions_raise_no_alarm(text):
     assert red_flags.classify(text) is None, text
 
 
-def _gathered(group):
-    return [pytest.param(item["text"], id=f"{group}-{i}") for i, item in enumerate(GATHERED[group])]
+def _gathered(group, gathered=GATHERED, part="gathered"):
+    return [pytest.param(item["text"], id=f"{part}-{group}-{i}") for i, item in enumerate(gathered[group])]
 
 
 def test_the_gathered_set_is_well_formed():
-    assert set(GATHERED) == {"medical_emergency", "crisis", "not_emergency"}
-    items = [item for group in GATHERED.values() for item in group]
+    """The development part and the test part together: enough of each, no text in both, sources are pages."""
+    for part in (GATHERED, GATHERED_TEST):
+        assert set(part) == {"medical_emergency", "crisis", "not_emergency"}
+    items = [item for part in (GATHERED, GATHERED_TEST) for group in part.values() for item in group]
     assert all(set(item) == {"text", "source"} and item["text"].strip() and
                item["source"].startswith(("http://", "https://")) for item in items)
-    assert len(GATHERED["medical_emergency"]) + len(GATHERED["crisis"]) >= 40 and len(GATHERED["not_emergency"]) >= 40
+    both = {group: GATHERED[group] + GATHERED_TEST[group] for group in GATHERED}
+    assert len(both["medical_emergency"]) + len(both["crisis"]) >= 40 and len(both["not_emergency"]) >= 40
     texts = [item["text"] for item in items]
-    assert len(set(texts)) == len(texts)
+    assert len(set(texts)) == len(texts)  # no text twice, nor in both parts
+    assert not {item["text"] for group in GATHERED.values() for item in group} & {
+        item["text"] for group in GATHERED_TEST.values() for item in group}
     assert not set(texts) & {text for group in CASES.values() for text in group}
 
 
@@ -58,6 +71,38 @@ def test_gathered_crisis_posts_are_crisis(text):
 @pytest.mark.parametrize("text", _gathered("not_emergency"))
 def test_gathered_look_alikes_raise_no_alarm(text):
     assert red_flags.classify(text) is None, red_flags.explain(text)
+
+
+# The test part of the gathered accounts: scored at 100% as it stands (recall on both kinds, no false alarm).
+@pytest.mark.parametrize("text", _gathered("medical_emergency", GATHERED_TEST, "test"))
+def test_gathered_test_part_medical_emergencies_are_all_caught(text):
+    assert red_flags.classify(text) in (red_flags.MEDICAL, red_flags.CRISIS), text
+
+
+@pytest.mark.parametrize("text", _gathered("crisis", GATHERED_TEST, "test"))
+def test_gathered_test_part_crisis_posts_are_crisis(text):
+    assert red_flags.classify(text) == red_flags.CRISIS, text
+
+
+@pytest.mark.parametrize("text", _gathered("not_emergency", GATHERED_TEST, "test"))
+def test_gathered_test_part_look_alikes_raise_no_alarm(text):
+    assert red_flags.classify(text) is None, red_flags.explain(text)
+
+
+# The blind test part: its first score (medical 26/40, crisis 10/14, false alarms 4/39) is a floor. Scored only:
+# rules are never tuned on these texts, so this fails only if a change elsewhere costs recall or adds alarms.
+TEST2_FLOOR = {"medical_emergency": 26, "crisis": 10, "false_alarms": 4}
+
+
+def test_the_blind_test_part_keeps_its_first_score():
+    assert (len(TEST2["medical_emergency"]), len(TEST2["crisis"]), len(TEST2["not_emergency"])) == (40, 14, 39)
+    medical = sum(red_flags.classify(item["text"]) in (red_flags.MEDICAL, red_flags.CRISIS)
+                  for item in TEST2["medical_emergency"])
+    crisis = sum(red_flags.classify(item["text"]) == red_flags.CRISIS for item in TEST2["crisis"])
+    false_alarms = sum(red_flags.classify(item["text"]) is not None for item in TEST2["not_emergency"])
+    assert medical >= TEST2_FLOOR["medical_emergency"], f"medical recall {medical}/40"
+    assert crisis >= TEST2_FLOOR["crisis"], f"crisis recall {crisis}/14"
+    assert false_alarms <= TEST2_FLOOR["false_alarms"], f"{false_alarms}/39 false alarms"
 
 
 def _training_examples():
@@ -196,26 +241,23 @@ def test_sms_spellings_reach_the_crisis_patterns(text):
 
 def _all_yml_texts():
     return ([text for group in CASES.values() for text in group] +
-            [item["text"] for group in GATHERED.values() for item in group])
+            [item["text"] for part in (GATHERED, GATHERED_TEST, TEST2) for group in part.values() for item in group])
 
 
 def test_each_family_regex_matches_exactly_when_one_of_its_patterns_does():
     """The families are compiled into one regex each, grouped by first letter, for speed."""
-    import re
-    families = [(red_flags._CRISIS, red_flags._CRISIS_PATTERNS), (red_flags._HAPPENING, red_flags._HAPPENING_PATTERNS),
-                (red_flags._REPORT, red_flags._REPORT_PATTERNS), (red_flags._DISCUSSION, red_flags._DISCUSSION_PATTERNS),
-                (red_flags._GENERIC, red_flags._GENERIC_PATTERNS)]
     for text in _all_yml_texts():
-        plain = red_flags.normalise(text)
-        for combined, patterns in families:
-            assert bool(combined.search(plain)) == any(re.search(p, plain) for p in patterns), text
+        plain = english.normalise(text)
+        for family in english.FAMILIES:
+            assert bool(english.COMBINED[family].search(plain)) == any(
+                rule.regex.search(plain) for rule in english.RULES[family]), text
 
 
 def test_the_cheap_first_look_never_hides_a_report():
     for text in _all_yml_texts():
-        plain = red_flags.normalise(text)
-        if red_flags._REPORT.search(plain):
-            assert red_flags._REPORT_WORDS.search(plain), text
+        plain = english.normalise(text)
+        if english.COMBINED["report"].search(plain):
+            assert english.REPORT_GATE.search(plain), text
 
 
 @pytest.mark.parametrize("text,expected", [

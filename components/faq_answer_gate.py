@@ -38,7 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from components import linear_store
-from components.question_splitter import current_label
+from components.question_splitter import GATE_BARS, current_label
 
 FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
@@ -182,7 +182,11 @@ class FaqAnswerGate(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not self.answer_is_unsafe(message):
+            held_back = self.answer_is_unsafe(message)
+            # the same bars for the question splitter's answers (not in the parse result)
+            message.set(GATE_BARS, {"threshold": float(self.config["threshold"]), "held_back": held_back,
+                                    "answer_thresholds": dict(self.config["answer_thresholds"] or {})})
+            if not held_back:
                 continue
             fallback = {"name": FALLBACK, "confidence": float(self.config["threshold"])}
             message.set("intent", fallback, add_to_output=True)

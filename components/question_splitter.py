@@ -17,7 +17,12 @@ from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from clinic import parse_result
 from components.two_questions import HALVES
+
+# the FAQ answer gate leaves its bars on the message (components/faq_answer_gate.py): the splitter
+# answers a half only when the gate would have let that answer through on its own
+GATE_BARS = "faq_gate_bars"
 
 ENTITY = "second_question"
 ANSWERABLE_INTENTS = {"ask_cost", "ask_hours", "ask_location", "ask_contact", "ask_offer", "ask_referral",
@@ -28,11 +33,18 @@ def answerable(label: str) -> bool:
 
 
 def current_label(message: Message) -> str:
-    intent = (message.get("intent") or {}).get("name") or ""
-    if intent == "faq":
-        selector = (message.get("response_selector") or {}).get("faq") or {}
-        return (selector.get("response") or {}).get("intent_response_key") or "faq"
-    return intent
+    return parse_result.label({"intent": message.get("intent"), "response_selector": message.get("response_selector")})
+
+
+def clears_the_gate(message: Message, label: str, confidence: float) -> bool:
+    """The gate's bar for this answer (its own, or the general one) is met, and the gate did not
+    hold the whole message back (out of scope, a long story read over-confidently)."""
+    bars = message.get(GATE_BARS)
+    if not bars:
+        return True  # no gate in the pipeline
+    if bars.get("held_back"):
+        return False
+    return confidence >= max(bars.get("threshold", 0.0), (bars.get("answer_thresholds") or {}).get(label, 0.0))
 
 
 def set_label(message: Message, label: str, confidence: float) -> None:
@@ -76,11 +88,15 @@ class QuestionSplitter(GraphComponent):
             return None
         if min(p_first, p_second) < self.config["threshold"]:
             return None
+        if not clears_the_gate(message, second, p_second):
+            return None
         main = current_label(message)
         if main != first:
             # the whole message was read differently: take the halves' reading only when sure
             if min(p_first, p_second) < self.config["replace_threshold"]:
                 return None
+            if not clears_the_gate(message, first, p_first):
+                return None  # the gate's "not sure" stands: never an answer it would refuse
             set_label(message, first, p_first)
         return {"label": second, "text": second_text, "confidence": p_second, "first": first}
 

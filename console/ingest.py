@@ -21,6 +21,7 @@ from typing import Dict, List, Optional
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from clinic import parse_result  # the assistant's own reader of a parse result
 from console import config, languages
 from console.db import Databases, conversations, create_tables, daily, events, groups, ingest_state, labels, messages
 
@@ -178,13 +179,8 @@ class Ingester:
                     data = _json(r.data)
                     parse = data.get("parse_data") or {}
                     intent = (parse.get("intent") or {}).get("name")
-                    confidence = (parse.get("intent") or {}).get("confidence")
-                    topic = intent
-                    if intent == "faq":
-                        response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-                        topic = response.get("intent_response_key") or "faq"
-                        if response.get("confidence") is not None:
-                            confidence = response.get("confidence")
+                    topic, confidence = parse_result.label_and_confidence(parse)
+                    topic = topic or intent
                     channel = data.get("input_channel") or conv["channel"]
                     conv["channel"] = channel
                     conv["user_messages"] += 1

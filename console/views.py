@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import and_, select
 
+from clinic import parse_result  # the assistant's own reader of a parse result
 from console import config, languages
 from console.db import Databases, callback_requests, conversations, daily, events, messages
 from console.review import topic_name
@@ -102,12 +103,8 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
         elif kind == "user":
             parse = data.get("parse_data") or {}
             intent = (parse.get("intent") or {}).get("name")
-            confidence = (parse.get("intent") or {}).get("confidence")
-            topic = intent
-            if intent == "faq":
-                response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-                topic = response.get("intent_response_key") or "faq"
-                confidence = response.get("confidence", confidence)
+            topic, confidence = parse_result.label_and_confidence(parse)
+            topic = topic or intent
             code, name = languages.language_of(parse)
             lines.append({"who": "patient", "ts": ts, "text": data.get("text") or "", "topic": topic_name(topic),
                           "language": code, "language_name": name,

@@ -34,6 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from clinic.parse_result import label as assistant_label, second_label  # noqa: E402  one reader for all
 
 NO_ANSWER = {"nlu_fallback", "out_of_scope", "other_language"}  # other_language: "we answer in English, call us"
 FALLBACK = "fallback"
@@ -122,17 +123,6 @@ def newest_model() -> str:
     return str(models[-1])
 
 
-def assistant_label(parse: dict) -> str:
-    intent = (parse.get("intent") or {}).get("name")
-    if intent == "faq":
-        key = ((parse.get("response_selector") or {}).get("faq") or {}).get("response", {}).get("intent_response_key")
-        return key or "faq"
-    return intent
-
-
-def second_label(parse: dict):
-    second = parse.get("second_question") or {}
-    return second.get("label")
 
 
 class Assistant:

@@ -142,3 +142,58 @@ def test_splitter_leaves_an_unsure_half_alone():
     msg = _message_with_halves("what is IMS and is it effective?", "faq/what_is_dry_needling", "faq/benefits", p=0.3)
     QuestionSplitter({}).process([msg])
     assert not msg.get("second_question")
+
+
+def _through_gate_and_splitter(msg, **gate_config):
+    """The pipeline's order: the FAQ answer gate, then the question splitter."""
+    from components.faq_answer_gate import FaqAnswerGate
+    from components.question_splitter import QuestionSplitter
+    config = {"threshold": 0.3, "ambiguity_threshold": 0.0, "out_of_scope_threshold": 0.0, **gate_config}
+    FaqAnswerGate(config).process([msg])
+    QuestionSplitter({}).process([msg])
+    return msg
+
+
+def test_the_splitter_never_answers_what_the_gate_held_back():
+    # issue 19: the gate turned the message into a fallback (the acupuncture comparison needs 0.9); the
+    # splitter used to answer its first half with that very answer at 0.65
+    from components.two_questions import HALVES
+    msg = _message_with_halves("is it acupuncture? and does it hurt", "faq/vs_acupuncture", "faq/does_it_hurt",
+                               p=0.65)
+    msg.set("response_selector", {"faq": {"ranking": [{"intent_response_key": "faq/vs_acupuncture",
+                                                       "confidence": 0.65}],
+                                          "response": {"intent_response_key": "faq/vs_acupuncture"}}})
+    msg.set(HALVES, [("is it acupuncture?", ("faq/vs_acupuncture", 0.65)), ("and does it hurt", ("faq/does_it_hurt", 0.95))])
+    _through_gate_and_splitter(msg, answer_thresholds={"faq/vs_acupuncture": 0.9})
+    assert msg.get("intent")["name"] == "nlu_fallback"
+    assert not msg.get("second_question")
+
+
+def test_a_second_question_needs_its_own_answers_bar():
+    from components.two_questions import HALVES
+    msg = _message_with_halves("does it hurt? is it acupuncture", "faq/does_it_hurt", "faq/vs_acupuncture", p=0.95)
+    msg.set("response_selector", {"faq": {"ranking": [{"intent_response_key": "faq/does_it_hurt", "confidence": 0.95}],
+                                          "response": {"intent_response_key": "faq/does_it_hurt"}}})
+    msg.set(HALVES, [("does it hurt?", ("faq/does_it_hurt", 0.95)), ("is it acupuncture", ("faq/vs_acupuncture", 0.7))])
+    _through_gate_and_splitter(msg, answer_thresholds={"faq/vs_acupuncture": 0.9})
+    assert current_answer(msg) == "faq/does_it_hurt" and not msg.get("second_question")
+    # with the bar met, both are answered
+    msg.set(HALVES, [("does it hurt?", ("faq/does_it_hurt", 0.95)), ("is it acupuncture", ("faq/vs_acupuncture", 0.93))])
+    _through_gate_and_splitter(msg, answer_thresholds={"faq/vs_acupuncture": 0.9})
+    assert msg.get("second_question")["label"] == "faq/vs_acupuncture"
+
+
+def current_answer(msg):
+    from components.question_splitter import current_label
+    return current_label(msg)
+
+
+def test_one_reader_of_a_parse_result_for_components_console_and_evaluation():
+    from clinic import parse_result
+    parse = {"intent": {"name": "faq", "confidence": 0.9},
+             "response_selector": {"faq": {"response": {"intent_response_key": "faq/safety", "confidence": 0.8}}},
+             "second_question": {"label": "faq/aftercare"}}
+    assert parse_result.label(parse) == "faq/safety"
+    assert parse_result.label_and_confidence(parse) == ("faq/safety", 0.8)
+    assert parse_result.second_label(parse) == "faq/aftercare"
+    assert parse_result.label({"intent": {"name": "greet"}}) == "greet" and parse_result.label({}) == ""

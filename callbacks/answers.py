@@ -13,11 +13,23 @@ NEW = re.compile(r"\b(new|first|never been|never|havent been|haven'?t been|not y
 RETURNING = re.compile(r"\b(returning|return|been before|existing|current|again|previous|before|yes|regular|back)\b", re.I)
 
 
+# words of a sentence, not of a name: "i want to talk to a human" is a request, not a name
+NOT_NAME_WORDS = frozenset("""i me my you your we want wanna need talk speak human person someone somebody real
+agent representative operator bot robot help call please can could would should to the a an is are was be
+what how why when where who yes no not okay ok thanks thank hi hello hey skip cancel stop nevermind never
+mind anyone front desk""".split())
+
+
 def name(text: str) -> Optional[str]:
-    """A plausible name: letters, spaces, hyphens, apostrophes, periods; 1 to 60 characters."""
+    """A plausible name: letters, spaces, hyphens, apostrophes, periods; 1 to 60 characters, at most
+    six words, and not a sentence ("i want to talk to a human")."""
     cleaned = re.sub(r"^(my name is|my name's|name is|i am|i'm|im|it's|its|this is)\s+", "", text.strip(), flags=re.I)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" .,!")
     if not 1 <= len(cleaned) <= 60 or not re.fullmatch(r"[^\W\d_]+(?:[ '.\-][^\W\d_]+)*\.?", cleaned):
+        return None
+    words = cleaned.lower().split()
+    if len(words) > 6 or sum(w.strip(".'-") in NOT_NAME_WORDS for w in words) >= 2 or (
+            len(words) == 1 and words[0] in NOT_NAME_WORDS):
         return None
     return cleaned.title() if cleaned.islower() or cleaned.isupper() else cleaned
 

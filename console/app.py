@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from console import charts, config, languages, security, views
+from console import charts, config, display, languages, security, views
 from console.db import Databases, audit, conversations, create_tables, users
 from console.ingest import Ingester
 from console.callback_queue import Queue
@@ -121,9 +121,7 @@ def _authenticate(ctx: Ctx, role: str, allow_unfinished: bool):
     if problem:
         ctx.audit("session ended", detail=f"{problem} session used for {request.url.path}"[:300],
                   user=user.name if user else None)
-    if session is None:
-        if not problem:
-            ctx.audit("denied", detail=f"signed out: {request.method} {request.url.path}"[:300])
+    if session is None:  # not audited: only sign-in failures and what signed-in users are refused are
         if request.method == "GET" and not request.url.path.startswith("/api/"):
             nxt = request.url.path + (("?" + request.url.query) if request.url.query else "")
             raise Redirect("/login?" + urlencode({"next": nxt, **({"why": problem} if problem else {})}))
@@ -159,9 +157,9 @@ def _login_token(ctx: Ctx) -> str:
 
 
 def _set_session_cookie(ctx: Ctx, token: str):
+    # a browser-session cookie (no Max-Age/Expires); the idle and absolute timeouts are enforced server-side
     ctx.cookies_to_set.append(((session_cookie(), token), dict(
-        httponly=True, samesite="strict", secure=config.secure_cookies(), path="/",
-        max_age=config.ABSOLUTE_TIMEOUT)))
+        httponly=True, samesite="strict", secure=config.secure_cookies(), path="/")))
 
 
 def _safe_name(name: str) -> str:
@@ -242,7 +240,7 @@ def _login_totp(app, request, form):
     ctx.audit("sign-in", detail="with two-factor code", user=user.name)
     response = RedirectResponse(nxt, status_code=303)
     response.set_cookie(session_cookie(), token, httponly=True, samesite="strict", secure=config.secure_cookies(),
-                        path="/", max_age=config.ABSOLUTE_TIMEOUT)
+                        path="/")
     return response
 
 
@@ -281,7 +279,9 @@ def account(ctx: Ctx):
                 token, _ = security.new_session(dbs.console, user.id)
                 _set_session_cookie(ctx, token)
                 ctx.audit("password changed", target=f"user:{user.name}")
-                raise Redirect("/account?done=password")
+                # on to the console (unless two-factor sign-in still has to be set up here)
+                raise Redirect("/account?done=password" if user.totp_required and not user.totp_secret
+                               else "/?done=password")
         elif what == "totp-start":
             new_secret = pyotp.random_base32()
         elif what == "totp-confirm":
@@ -314,7 +314,8 @@ def home(ctx: Ctx):
     summary = views.today(ctx.state.dbs, today)
     queue = ctx.state.queue.items("open")
     groups = ctx.state.review.groups("open", since=views.day_start(today), limit=5)
-    return ctx.render("home.html", summary=summary, queue=queue[:5], open_count=len(queue),
+    return ctx.render("home.html", message="Your password has been changed." if ctx.arg("done") == "password"
+                      else None, summary=summary, queue=queue[:5], open_count=len(queue),
                       overdue=sum(1 for i in queue if i["overdue"]), groups=groups, today=today.isoformat(),
                       recent=views.conversation_list(ctx.state.dbs, start=today, end=today)[:8])
 
@@ -322,7 +323,7 @@ def home(ctx: Ctx):
 @page()
 def callbacks(ctx: Ctx):
     show = "all" if ctx.arg("show") == "all" else "open"
-    items = ctx.state.queue.items(show)
+    items = ctx.state.queue.link_conversations(ctx.state.queue.items(show))
     ctx.audit("viewed call-back list", detail=f"{show}: {len(items)} requests")
     return ctx.render("callbacks.html", items=items, show=show, latest=ctx.state.queue.latest())
 
@@ -330,7 +331,7 @@ def callbacks(ctx: Ctx):
 @page()
 def callback_rows(ctx: Ctx):
     show = "all" if ctx.arg("show") == "all" else "open"
-    return ctx.render("callback_rows.html", items=ctx.state.queue.items(show))
+    return ctx.render("callback_rows.html", items=ctx.state.queue.link_conversations(ctx.state.queue.items(show)))
 
 
 @page()
@@ -352,7 +353,7 @@ def _request_or_404(ctx: Ctx) -> dict:
 
 @page()
 def callback_detail(ctx: Ctx):
-    item = _request_or_404(ctx)
+    item = ctx.state.queue.link_conversations([_request_or_404(ctx)])[0]
     ctx.audit("viewed call-back", target=item["reference"])
     return ctx.render("callback.html", item=item, history=ctx.state.queue.history(item["id"]))
 
@@ -409,9 +410,12 @@ def conversation_list(ctx: Ctx):
             before = (float(last), int(cid))
         except ValueError:
             before = None
-    language = ctx.arg("language")
+    language, q = ctx.arg("language"), ctx.arg("q")
+    senders = views.search(ctx.state.dbs, q) if q else None
     rows = views.conversation_list(ctx.state.dbs, outcome or None, channel or None, start, end, topic,
-                                   ctx.arg("after_hours") == "1", before, language or None)
+                                   ctx.arg("after_hours") == "1", before, language or None, senders)
+    if q:  # who searched, never what for (patient text)
+        ctx.audit("searched conversations", detail=f"{len(senders)} matching conversations")
     more = len(rows) > views.PAGE
     rows = rows[:views.PAGE]
     next_params = dict(ctx.request.query_params)
@@ -419,7 +423,9 @@ def conversation_list(ctx: Ctx):
         next_params["before"] = f"{rows[-1]['last']!r}_{rows[-1]['id']}"
     return ctx.render("conversations.html", rows=rows, outcomes=views.OUTCOMES, channels=views.CHANNELS,
                       outcome=outcome, channel=channel, start=ctx.arg("from"), end=ctx.arg("to"),
-                      topic=topic, topic_label=topic_name(topic) if topic else None, language=language,
+                      topic=topic, topic_label=topic_name(topic) if topic else None, language=language, q=q,
+                      topics=[(t, topic_name(t)) for t in ctx.state.review.filter_topics],
+                      searched_all=senders is not None and len(senders) < views.SEARCH_LIMIT,
                       language_options=languages.filter_options(views.language_names(ctx.state.dbs), language),
                       next_url="/conversations?" + urlencode(next_params) if more else None)
 
@@ -631,7 +637,11 @@ async def http_error(request: Request, exc: HTTPException):
 
 async def server_error(request: Request, exc: Exception):
     logger.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    return _error_page(500, "Something went wrong. Please try again; if it keeps happening, tell the administrator.")
+    response = _error_page(500, "Something went wrong. Please try again; if it keeps happening, tell the administrator.")
+    for k, v in security.HEADERS:  # sent outside the Headers middleware
+        response.headers[k] = v
+    return response
+
 
 
 class Headers:
@@ -645,14 +655,8 @@ class Headers:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
-                for k, v in (("content-security-policy", "default-src 'self'; img-src 'self' data:; "
-                              "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-                              "base-uri 'none'"),
-                             ("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer"),
-                             ("x-frame-options", "DENY"), ("cache-control", "no-store")):
+                for k, v in security.HEADERS:
                     headers.append((k.encode(), v.encode()))
-                if config.secure_cookies():
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
             await send(message)
         return await self.app(scope, receive, send_with_headers)
 
@@ -694,6 +698,7 @@ def create_app(dbs: Optional[Databases] = None, background: bool = False) -> Sta
     env.filters["vt"] = _vancouver
     env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.0f}%"
     env.filters["mask"] = mask
+    env.filters.update(display.filters())
     app.state.templates = env
     if background:
         from console.ingest import Background

@@ -13,6 +13,11 @@ from console.db import (Databases, callback_actions, callback_notifications, cal
                         conversations, forget_requests)
 
 STATUS_LABELS = {"new": "New", "called": "Called", "no_answer": "No answer", "done": "Done"}
+# What each status means (shown on the queue page and as the status's title).
+STATUS_HELP = {"new": "Nobody has called the patient yet.",
+               "called": "Someone spoke to the patient; the request stays in the queue until it is marked Done.",
+               "no_answer": "Someone called but nobody answered; try again.",
+               "done": "Nothing left to do: the request leaves the waiting list."}
 ACTIONS = ("called", "no_answer", "done")
 
 
@@ -36,6 +41,7 @@ class Queue:
         item = dict(row._mapping)
         status = (state or {}).get("status") or ("done" if row.status == "done" else "new")
         item.update(state_status=status, status_label=STATUS_LABELS.get(status, status),
+                    status_help=STATUS_HELP.get(status, ""),
                     attempts=(state or {}).get("attempts", 0), updated_at=(state or {}).get("updated_at"))
         due = row.preferred_start or (row.created_at + timedelta(hours=24))
         item["overdue"] = status != "done" and due < now
@@ -121,6 +127,30 @@ class Queue:
         with self.dbs.callbacks.begin() as conn:
             conn.execute(update(callback_requests).where(callback_requests.c.id == request_id).values(
                 status=status, done_at=config.now_utc() if status == "done" else None))
+
+    def link_conversations(self, items: List[dict]) -> List[dict]:
+        """Sets item["conversation_id"]: the console's id of the conversation each request came from
+        (requests keep only a salted hash of the sender id), or None when it is not known (yet)."""
+        wanted: Dict[str, List[dict]] = {}
+        for item in items:
+            item["conversation_id"] = None
+            if item.get("sender_key"):
+                wanted.setdefault(item["sender_key"], []).append(item)
+        if not wanted:
+            return items
+        salt = os.environ.get("CALLBACK_SENDER_SALT", "clinic-callbacks")
+        keys = getattr(self, "_keys", None)
+        if keys is None or len(keys) > 200000:
+            keys = self._keys = {}
+        with self.dbs.console.connect() as conn:
+            for cid, sender in conn.execute(select(conversations.c.id, conversations.c.sender_id)
+                                            .where(conversations.c.callback)):
+                key = keys.get((salt, sender))
+                if key is None:
+                    key = keys[(salt, sender)] = hashlib.sha256(f"{salt}:{sender}".encode()).hexdigest()
+                for item in wanted.get(key, []):
+                    item["conversation_id"] = cid
+        return items
 
     def conversation_of(self, item: dict) -> Optional[str]:
         """The conversation the request came from (requests keep only a salted hash of its id)."""

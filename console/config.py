@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("America/Vancouver")
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-IDLE_TIMEOUT = 2 * 3600
+IDLE_TIMEOUT = 30 * 60  # the session cookie is a browser-session one; this is enforced server-side
 ABSOLUTE_TIMEOUT = 12 * 3600
 THROTTLE_WINDOW = 15 * 60
 MAX_FAILS_ACCOUNT = 5

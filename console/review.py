@@ -22,6 +22,42 @@ NOT_LABELLABLE = {"faq", "nlu_fallback", "out_of_scope", "emergency", "cancel", 
                   "delete_my_data", "ask_more"}
 
 
+# What patients ask about: FAQ answers, the ask_* questions and these. Everything else in the domain
+# (affirm, deny, greet, goodbye, thank, bot_challenge, nlu_fallback, cancel, correct_callback, ask_more...)
+# is the dialogue's own mechanics and is not offered as a topic in lists and filters.
+PATIENT_INTENTS = ("book_appointment", "request_human", "emergency", "out_of_scope", "other_language")
+NOT_TOPICS = {"ask_more"}
+# Readable names; other ask_* intents read as their words ("ask_parking" -> "Parking").
+TOPIC_NAMES = {"ask_hours": "Opening hours", "ask_location": "Location and directions",
+               "ask_contact": "Phone and email", "ask_cost": "Fees and insurance", "ask_offer": "Do you offer IMS?",
+               "ask_referral": "Referral needed?", "ask_availability": "How soon can I get in?",
+               "ask_what_to_bring": "What to wear and bring", "ask_acupuncture": "Acupuncture",
+               "ask_medication": "Medication", "book_appointment": "Booking an appointment",
+               "request_human": "Call-back / talk to staff", "emergency": "Emergency",
+               "out_of_scope": "Out of scope", "other_language": "Other language"}
+
+
+def is_patient_topic(topic: Optional[str]) -> bool:
+    """An FAQ answer or something a patient asks about (not a dialogue mechanic like affirm or greet)."""
+    if not topic or topic in NOT_TOPICS:
+        return False
+    return topic.startswith("faq/") or topic.startswith("ask_") or topic in PATIENT_INTENTS
+
+
+def patient_topics(path=None) -> list:
+    """The topics to offer in filters: FAQ keys and patient intents from the domain (safety ones too)."""
+    try:
+        domain = yaml.safe_load(open(path or os.environ.get("CONSOLE_DOMAIN") or config.ROOT / "domain.yml"))
+        keys = sorted(k.split("/", 1)[1] for k in (domain.get("responses") or {}) if k.startswith("utter_faq/"))
+        intents = [next(iter(i)) if isinstance(i, dict) else i for i in domain.get("intents") or []]
+        found = [f"faq/{k}" for k in keys] + [i for i in intents if is_patient_topic(i)]
+        if keys:
+            return found
+    except (OSError, ValueError, AttributeError, TypeError, yaml.YAMLError):
+        pass
+    return [t for t in TOPICS if is_patient_topic(t)] + [i for i in PATIENT_INTENTS if i not in TOPICS]
+
+
 def load_topics(path=None) -> list:
     """FAQ keys (responses utter_faq/<key>) and intents from the assistant's domain.yml, so a topic
     added there can be chosen here; the contract's list when the file cannot be read."""
@@ -52,6 +88,10 @@ def topic_name(topic: Optional[str]) -> str:
         return "—"
     if topic.startswith("faq/"):
         return "FAQ: " + topic[4:].replace("_", " ")
+    if topic in TOPIC_NAMES:
+        return TOPIC_NAMES[topic]
+    if topic.startswith("ask_") and len(topic) > 4:
+        return topic[4:].replace("_", " ").capitalize()
     return topic.replace("_", " ")
 
 
@@ -63,7 +103,9 @@ def looks_like_contact(text: str) -> bool:
 class Review:
     def __init__(self, dbs: Databases, topics=None):
         self.dbs = dbs
-        self.topics = topics or load_topics()
+        # what staff may label a miss as: patient topics only (no affirm/greet/...; no safety intents)
+        self.topics = [t for t in (topics or load_topics()) if is_patient_topic(t)]
+        self.filter_topics = patient_topics()
 
     def groups(self, status: str = "open", since: Optional[float] = None, limit: int = 25,
                offset: int = 0) -> List[dict]:
@@ -81,18 +123,18 @@ class Review:
                 select(labels).where(labels.c.group_key.in_(keys)))} if keys else {}
             out = []
             for r in rows:
-                examples = list(conn.scalars(
-                    select(messages.c.text).where(messages.c.group_key == r.group_key)
-                    .order_by(messages.c.ts.desc()).limit(12)))
-                seen, shown = set(), []
-                for text in examples:
-                    if text and text.lower() not in seen:
+                examples = conn.execute(
+                    select(messages.c.text, messages.c.conversation_id).where(messages.c.group_key == r.group_key)
+                    .order_by(messages.c.ts.desc()).limit(12)).fetchall()
+                seen, shown, conversations = set(), [], []
+                for text, cid in examples:
+                    if cid not in conversations and len(conversations) < 5:
+                        conversations.append(cid)  # the conversations they came from (console_messages)
+                    if text and text.lower() not in seen and len(shown) < 3:
                         seen.add(text.lower())
                         shown.append(mask(text))
-                    if len(shown) == 3:
-                        break
                 out.append({"key": r.group_key, "count": r.n, "newest": r.newest, "examples": shown,
-                            "label": marks.get(r.group_key)})
+                            "conversations": conversations, "label": marks.get(r.group_key)})
         return out
 
     def exists(self, key: str) -> bool:

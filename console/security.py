@@ -20,6 +20,17 @@ HASHER = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memo
 # An Argon2 hash checked when the account does not exist, so both cases take the same time.
 DUMMY_HASH = HASHER.hash("not-a-real-password-" + secrets.token_hex(8))
 ROLES = ("frontdesk", "admin")
+
+# On every response (HSTS is ignored by browsers over plain HTTP, and harmless there).
+HEADERS = (
+    ("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    ("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"), ("cache-control", "no-store"),
+    ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+)
+
 MIN_LENGTH = 10
 
 

@@ -4,18 +4,19 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, select
+from sqlalchemy import JSON, and_, case, cast, false, func, select, type_coerce
 
 from clinic import parse_result  # the assistant's own reader of a parse result
-from console import config, languages
+from console import config, display, languages
 from console.db import Databases, callback_requests, conversations, daily, events, messages
-from console.review import topic_name
+from console.review import is_patient_topic, mask, topic_name
 
 OUTCOMES = {"faq": "Answered (FAQ)", "fallback": "Fell back", "out_of_scope": "Out of scope",
             "emergency": "Emergency", "booking": "Booking link", "callback": "Call-back requested",
             "other_language": "Other language (told to call)"}
-CHANNELS = {"socketio": "Web", "twilio": "SMS", "rest": "REST"}
+CHANNELS = display.CHANNELS
 PAGE = 50
+SEARCH_LIMIT = 2000  # conversations a text search narrows the list to (the most recently active)
 
 
 def day_start(d: date) -> float:
@@ -32,15 +33,19 @@ def parse_day(value: Optional[str]) -> Optional[date]:
 def conversation_list(dbs: Databases, outcome: Optional[str] = None, channel: Optional[str] = None,
                       start: Optional[date] = None, end: Optional[date] = None, topic: Optional[str] = None,
                       after_hours: bool = False, before: Optional[Tuple[float, int]] = None,
-                      language: Optional[str] = None) -> List[dict]:
+                      language: Optional[str] = None, senders: Optional[List[str]] = None) -> List[dict]:
+    """Newest activity first (then the higher id), PAGE + 1 rows; senders: only these conversations
+    (a text search's matches)."""
     c = conversations.c
     query = select(conversations)
+    if senders is not None:
+        query = query.where(c.sender_id.in_(senders)) if senders else query.where(false())
     if language and languages.where(c.language, language) is not None:
         query = query.where(languages.where(c.language, language))
     if outcome in OUTCOMES:
         query = query.where(getattr(c, outcome))
     if channel in CHANNELS:
-        query = query.where(c.channel == channel)
+        query = query.where(func.lower(c.channel) == channel)
     if start:
         query = query.where(c.last >= day_start(start))
     if end:
@@ -62,12 +67,62 @@ def conversation_list(dbs: Databases, outcome: Optional[str] = None, channel: Op
         names = languages.names(conn)
     for r in rows:
         _label(r, names)
+    firsts = first_messages(dbs, [r["sender_id"] for r in rows])
+    for r in rows:
+        r["preview"] = firsts.get(r["sender_id"], "")
     return rows
+
+
+def _user_text(dbs: Databases):
+    """The SQL expression for a user event's text (`data` is Rasa's JSON), on SQLite and PostgreSQL."""
+    if dbs.tracker.dialect.name == "postgresql":
+        return cast(events.c.data, JSON)["text"].as_string()
+    if dbs.tracker.dialect.name == "sqlite":  # a malformed row is skipped, not an error for the whole search
+        return case((func.json_valid(events.c.data), type_coerce(events.c.data, JSON)["text"].as_string()))
+    return events.c.data  # elsewhere: the JSON as text (a few more matches)
+
+
+def first_messages(dbs: Databases, senders: List[str]) -> Dict[str, str]:
+    """sender id -> the first patient message, shortened (a tapped button by its name, numbers masked)."""
+    if not senders or not dbs.has_table(dbs.tracker, "events"):
+        return {}
+    out = {}
+    with dbs.tracker.connect() as conn:
+        for start in range(0, len(senders), 500):
+            first = (select(func.min(events.c.id)).where(events.c.sender_id.in_(senders[start:start + 500]),
+                                                         events.c.type_name == "user")
+                     .group_by(events.c.sender_id))
+            for sender, raw in conn.execute(select(events.c.sender_id, events.c.data).where(events.c.id.in_(first))):
+                shown, _ = display.patient_text(_json(raw).get("text") or "", topic_name=topic_name)
+                out[sender] = display.preview(mask(shown))
+    return out
+
+
+def search(dbs: Databases, words: str) -> List[str]:
+    """Conversations (sender ids) with a patient message containing words (case-insensitive), most
+    recently active first, at most SEARCH_LIMIT. Parameterised LIKE on the tracker store's events."""
+    words = " ".join((words or "").split())[:200]
+    if not words or not dbs.has_table(dbs.tracker, "events"):
+        return []
+    pattern = "%" + "".join("!" + ch if ch in "!%_" else ch for ch in words) + "%"
+    query = (select(events.c.sender_id).where(events.c.type_name == "user",
+                                              _user_text(dbs).ilike(pattern, escape="!"))
+             .group_by(events.c.sender_id).order_by(func.max(events.c.id).desc()).limit(SEARCH_LIMIT))
+    with dbs.tracker.connect() as conn:
+        return list(conn.scalars(query))
+
+
+def _json(raw) -> dict:
+    try:
+        value = json.loads(raw or "{}")
+        return value if isinstance(value, dict) else {}
+    except ValueError:
+        return {}
 
 
 def _label(conv: dict, names: Dict[str, str]) -> None:
     conv["tags"] = [OUTCOMES[k] for k in OUTCOMES if conv[k]]
-    conv["channel_label"] = CHANNELS.get(conv["channel"], conv["channel"] or "—")
+    conv["channel_label"] = display.channel_name(conv["channel"])
     conv["language_name"] = names.get(conv["language"], conv["language"])
 
 
@@ -90,6 +145,7 @@ def language_names(dbs: Databases) -> Dict[str, str]:
 def transcript(dbs: Databases, sender_id: str) -> List[dict]:
     lines = []
     in_form = False
+    buttons = display.Buttons()  # to show a tapped button by its title, not its payload
     with dbs.tracker.connect() as conn:
         rows = conn.execute(select(events.c.type_name, events.c.timestamp, events.c.action_name, events.c.data)
                             .where(events.c.sender_id == sender_id).order_by(events.c.id)).fetchall()
@@ -106,7 +162,9 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
             topic, confidence = parse_result.label_and_confidence(parse)
             topic = topic or intent
             code, name = languages.language_of(parse)
-            lines.append({"who": "patient", "ts": ts, "text": data.get("text") or "", "topic": topic_name(topic),
+            shown, tapped = display.patient_text(data.get("text") or "", buttons, topic_name)
+            buttons.patient_spoke()
+            lines.append({"who": "patient", "ts": ts, "text": shown, "tapped": tapped, "topic": topic_name(topic),
                           "language": code, "language_name": name,
                           "intent": intent, "confidence": confidence, "in_form": in_form,
                           "emergency": intent == "emergency" or any(
@@ -115,8 +173,9 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
                           "unsure": intent in ("nlu_fallback", "out_of_scope")})
         elif kind == "bot":
             text = data.get("text") or ""
-            buttons = [b.get("title", "") for b in (data.get("data") or {}).get("buttons") or []]
-            lines.append({"who": "assistant", "ts": ts, "text": text, "buttons": buttons})
+            shown = [b for b in (data.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
+            buttons.shown(shown)
+            lines.append({"who": "assistant", "ts": ts, "text": text, "buttons": [b.get("title", "") for b in shown]})
         elif kind == "action" and action == "utter_emergency":  # the red-flag reply, whatever the intent
             for line in reversed(lines):
                 if line["who"] == "patient":
@@ -176,7 +235,7 @@ def insights(dbs: Databases, start: date, end: date) -> Dict:
         if i is None:
             continue
         if kind == "channel":
-            per.setdefault(key, [0] * len(days))[i] += n
+            per.setdefault((key or "other").lower(), [0] * len(days))[i] += n
         elif kind == "outcome":
             if key == "emergency":
                 emergencies[i] += n
@@ -197,7 +256,7 @@ def insights(dbs: Databases, start: date, end: date) -> Dict:
     out["shares"], out["emergencies"], out["after_hours"] = shares, emergencies, after
     out["languages"] = sorted(((k, n) for k, n in by_language.items() if n > 0), key=lambda kv: (-kv[1], kv[0]))
     out["other_language"] = other_language
-    out["topics"] = sorted(topics.items(), key=lambda kv: -kv[1])[:10]
+    out["topics"] = sorted(((t, n) for t, n in topics.items() if is_patient_topic(t)), key=lambda kv: -kv[1])[:10]
     lo, hi = day_start(start), day_start(end + timedelta(days=1))
     per_week = [0] * len(weeks)
     if dbs.has_table(dbs.callbacks, "callback_requests"):
@@ -221,4 +280,4 @@ def other_language_messages(dbs: Databases, start: date, end: date) -> int:
 
 
 def config_channel(ch: Optional[str]) -> str:
-    return CHANNELS.get(ch or "", ch or "other")
+    return display.channel_name(ch) if ch else "other"

@@ -45,8 +45,11 @@ SYSTEMS = ("assistant", "tfidf+LR", "MiniLM+LR")
 # The issue asked for test accuracy >= 0.90, wrong answers <= 3%, every emergency caught and no
 # out-of-scope question answered from the FAQ; these are the figures actually reached (slightly
 # rounded), so the floors catch regressions without pretending. See the README / closing note.
+# Issue 19: the question splitter now respects the FAQ gate's bars, which turned one answer on the test
+# part into a "did you mean" (272/324 = 0.8395 right, 26 wrong instead of 27): accuracy floor 0.835,
+# wrong answers 0.082.
 FLOORS = {
-    "realworld-test": {"accuracy": 0.84, "wrong_rate": 0.085, "emergency_recall": 0.96,
+    "realworld-test": {"accuracy": 0.835, "wrong_rate": 0.082, "emergency_recall": 0.96,
                        "out_of_scope_answered_from_faq": 0, "beat_baselines": True},
     "heldout": {"accuracy": 0.97, "emergency_recall": 1.0, "out_of_scope_answered_from_faq": 0,
                 "beat_baselines": True},

@@ -38,8 +38,9 @@ def user(text: str, intent: str, confidence: float = 0.9, ts: Optional[float] = 
             "input_channel": channel}
 
 
-def bot(text: str, ts: Optional[float] = None) -> dict:
-    return {"event": "bot", "timestamp": ts or time.time(), "text": text, "data": {}}
+def bot(text: str, ts: Optional[float] = None, buttons: Optional[List[dict]] = None) -> dict:
+    return {"event": "bot", "timestamp": ts or time.time(), "text": text,
+            "data": {"buttons": buttons} if buttons else {}}
 
 
 def action(name: str, ts: Optional[float] = None) -> dict:

@@ -145,7 +145,7 @@ def test_front_desk_sees_a_new_request_marks_it_and_labels_a_miss(stack, console
     shot(page, "callbacks")
     check_axe(page, "callbacks")
 
-    row.get_by_role("link", name=reference).click()
+    row.get_by_role("link", name=reference, exact=True).click()
     expect(page.get_by_role("heading", name=f"Call-back {reference}")).to_be_visible()
     page.get_by_label("Note (optional, no health details)").fill("Booked for Tuesday")
     page.get_by_role("button", name="Called – spoke to patient").click()

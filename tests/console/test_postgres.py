@@ -48,6 +48,10 @@ def test_console_on_postgresql(postgres, monkeypatch, tmp_path):
         client.post(f"/callbacks/{request.id}/action", data={"csrf": csrf, "action": "done"})
         assert CallbackStore(postgres.url.replace("postgresql://", "postgresql+psycopg2://")).list("new") == []
         assert "SMS" in client.get("/conversations?channel=twilio").text
+        found = client.get("/conversations?q=SELL Crutch").text  # issue 18: text search, preview
+        assert found.count('href="/conversations/') == 1 and 'dir="auto">do you sell crutches</td>' in found
+        assert "No conversations match" in client.get("/conversations?q=sell%25crutch").text
+        assert "No conversations match" in client.get("/conversations?q=out_of_scope").text
         page = client.get("/unanswered").text
         assert "do you sell crutches" in page
         from console.ingest import group_key

@@ -92,3 +92,54 @@ def test_a_farsi_reply_reads_right_to_left_and_its_english_line_left_to_right(st
     assert mine.evaluate("e => e.matches(':dir(rtl)')")
     page.screenshot(path=str(SHOTS / "widget-farsi-emergency-375.png"))
     page.close()
+
+
+def test_what_a_patient_tripped_on_in_the_widget(stack, browser):
+    """Issue 18, point 6, at 375 px: the latest answer in sight after a reload, focus kept after a button
+    chosen by keyboard, tap-to-call numbers, a reference that does not break, the launcher's label."""
+    page = browser.new_page(viewport={"width": 375, "height": 667})
+    page.goto(f"http://127.0.0.1:{stack.web_port}/?chat_server={stack.url}")
+    launcher = page.get_by_role("button", name="Open chat with the clinic assistant")
+    launcher.click()
+    expect(page.locator(".cc-bot").first).to_contain_text("automated assistant", timeout=30000)
+    expect(page.locator(".cc-launcher")).to_have_text("Close chat")
+    assert page.locator(".cc-launcher").get_attribute("aria-label") == "Close chat with the clinic assistant"
+
+    # a button chosen with the keyboard: focus goes back to the message box, not the page body
+    box = page.get_by_label("Your message")
+    box.fill("is this acupuncture?")
+    box.press("Enter")
+    expect(page.locator(".cc-bot").last).to_contain_text("Traditional Chinese Medicine", timeout=30000)
+    button = page.locator(".cc-bot").last.locator(".cc-reply").first
+    button.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement && document.activeElement.id") == "cc-input"
+
+    # the clinic's phone number and 911 are tap-to-call links
+    expect(page.locator(".cc-bot").last).to_contain_text("book", timeout=30000)  # the button's answer first
+    box.fill("what is your phone number")
+    box.press("Enter")
+    expect(page.locator(".cc-bot").last.locator("a[href='tel:6045550100']")).to_be_visible(timeout=30000)
+    assert page.locator(".cc-bot").first.locator("a[href='tel:911']").count() == 1
+
+    # a long conversation and a call-back reference, then a reload: the latest message is in sight and
+    # the reference is one unbreakable piece
+    page.evaluate("""() => {
+      const key = Object.keys(localStorage).find(k => k.indexOf('clinic-chat') === 0) || 'clinic-chat';
+      const state = JSON.parse(localStorage.getItem(key) || '{}');
+      state.log = state.log || [];
+      for (let i = 0; i < 30; i++) { state.log.push({from: i % 2 ? 'bot' : 'user', text: 'message ' + i}); }
+      state.log.push({from: 'bot', text: 'Done! Your request is saved. Reference: CB-F8YCL. Someone will call you.'});
+      state.open = true;
+      localStorage.setItem(key, JSON.stringify(state));
+    }""")
+    page.reload()
+    expect(page.locator(".cc-bot").last).to_contain_text("CB-F8YCL")
+    ref = page.locator(".cc-nowrap", has_text="CB-F8YCL")
+    assert ref.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    at_bottom = page.locator(".cc-log").evaluate("e => e.scrollHeight - e.scrollTop - e.clientHeight < 4")
+    assert at_bottom, "the conversation reopened scrolled away from the latest answer"
+    page.screenshot(path=str(SHOTS / "widget-issue18-after-reload-375.png"))
+    page.locator(".cc-launcher").click()
+    expect(page.locator(".cc-launcher")).to_have_text("Chat")
+    page.close()

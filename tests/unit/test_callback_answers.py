@@ -88,3 +88,16 @@ def test_impossible_times_are_explained(text, problem):
 def test_a_time_without_a_day_means_the_next_open_day():
     assert understand("after 3", CLINIC, WED_11PM).label == "Thu, Nov 26, after 3:00 pm"
     assert understand("3", CLINIC, WED_11PM).label == "Thu, Nov 26, around 3:00 pm"
+
+
+@pytest.mark.parametrize("text", ["i want to talk to a human", "a real person please", "can someone call me",
+                                  "human", "help me", "I need to speak to the front desk"])
+def test_a_request_is_not_taken_as_a_name(text):
+    # issue 18: the name question accepted "i want to talk to a human" as a name
+    assert answers.name(text) is None
+
+
+@pytest.mark.parametrize("text,expected", [("Will Hope", "Will Hope"), ("김민수", "김민수"), ("Joy", "Joy"),
+                                           ("Anne Marie de la Cruz Smith", "Anne Marie de la Cruz Smith")])
+def test_names_that_look_like_words_or_are_long_or_in_another_script_are_still_names(text, expected):
+    assert answers.name(text) == expected

@@ -68,15 +68,23 @@
   root.appendChild(panel); root.appendChild(launcher);
 
   // ---- rendering ---------------------------------------------------------------------------
+  // links, phone numbers and call-back references: http(s) links open in a new tab; phone numbers
+  // (the clinic's, 911, 988, 8-1-1) are tap-to-call; a reference (CB-F8YCL) never breaks across lines
+  var TOKENS = /(https?:\/\/[^\s)]+|\+?1?[ .-]?\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b|\b8-1-1\b|\b911\b|\b988\b|\bCB-[A-Z0-9]{5}\b)/g;
   function linkify(parent, text) {
-    // text nodes only (never innerHTML); http(s) links open in a new tab
-    var parts = String(text).split(/(https?:\/\/[^\s)]+)/g);
-    parts.forEach(function (part, i) {
-      if (i % 2 === 1) {
+    // text nodes only (never innerHTML)
+    String(text).split(TOKENS).forEach(function (part, i) {
+      if (i % 2 === 1 && /^https?:/.test(part)) {
         var clean = part.replace(/[.,;]+$/, "");
         var a = el("a", { href: clean, target: "_blank", rel: "noopener noreferrer" }, clean);
         parent.appendChild(a);
         if (clean.length < part.length) { parent.appendChild(document.createTextNode(part.slice(clean.length))); }
+      } else if (i % 2 === 1 && /^CB-/.test(part)) {
+        parent.appendChild(el("span", { "class": "cc-nowrap" }, part));
+      } else if (i % 2 === 1) {
+        var digits = part.replace(/[^\d+]/g, "");
+        parent.appendChild(el("a", { href: "tel:" + digits, "class": "cc-nowrap" }, part.trim()));
+        if (part !== part.trimStart()) { parent.insertBefore(document.createTextNode(" "), parent.lastChild); }
       } else if (part) {
         parent.appendChild(document.createTextNode(part));
       }
@@ -102,6 +110,7 @@
         button.addEventListener("click", function () {
           group.remove();
           sendMessage(b.payload, b.title);
+          input.focus();  // a keyboard user keeps their place instead of landing on the page body
         });
         group.appendChild(button);
       });
@@ -161,13 +170,18 @@
   function open() {
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
+    launcher.textContent = "Close chat";
+    launcher.setAttribute("aria-label", "Close chat with the clinic assistant");
     state.open = true; save(state);
     connect();
+    log.scrollTop = log.scrollHeight;  // the latest answer and its buttons in sight after a reload
     input.focus();
   }
   function shut() {
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
+    launcher.textContent = "Chat";
+    launcher.setAttribute("aria-label", "Open chat with the clinic assistant");
     state.open = false; save(state);
     launcher.focus();
   }

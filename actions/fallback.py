@@ -14,34 +14,43 @@ URGENT_HINT_CONFIDENCE = 0.3
 URGENT_HINT = "If this is an emergency, call 911 now."
 
 
-def likely_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
-    """Buttons for the topics the model thought most likely, best first."""
-    message = tracker.latest_message
-    faq_ranking = ((message.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
+def likely_labels(parse: Dict[str, Any], limit: int = 3) -> List[str]:
+    """The labels (faq/<key> or an intent) the "did you mean" offers for a parse result, best first."""
+    faq_ranking = ((parse.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
     scored = []
     for item in faq_ranking:
         key = (item.get("intent_response_key") or "").replace("faq/", "", 1)
         if key in FAQ_BUTTONS:
-            scored.append((item.get("confidence", 0.0), faq_button(key)))
-    selector = ((message.get("response_selector") or {}).get("faq") or {})
+            scored.append((item.get("confidence", 0.0), f"faq/{key}"))
+    selector = ((parse.get("response_selector") or {}).get("faq") or {})
     # the sentence classifier ranks FAQ answers and intents on one scale ("joint"); a
     # ResponseSelector ranks answers given "faq", so those are weighted by P(faq)
     faq_weight = 1.0 if selector.get("joint") else next(
-        (i.get("confidence", 0.0) for i in message.get("intent_ranking") or [] if i.get("name") == "faq"), 0.0
+        (i.get("confidence", 0.0) for i in parse.get("intent_ranking") or [] if i.get("name") == "faq"), 0.0
     )
-    scored = [(confidence * faq_weight, button) for confidence, button in scored]
-    for item in message.get("intent_ranking") or []:
+    scored = [(confidence * faq_weight, label) for confidence, label in scored]
+    for item in parse.get("intent_ranking") or []:
         if item.get("name") in INTENT_TITLES:
-            scored.append((item.get("confidence", 0.0), INTENT_TITLES[item["name"]]))
+            scored.append((item.get("confidence", 0.0), item["name"]))
     # honest: only topics the model found at least somewhat likely
     scored = [pair for pair in scored if pair[0] >= MIN_TOPIC_CONFIDENCE]
     scored.sort(key=lambda pair: pair[0], reverse=True)
-    buttons, seen = [], set()
-    for _, button in scored:
-        if button["payload"] not in seen:
-            seen.add(button["payload"])
-            buttons.append(button)
-    return buttons[:limit]
+    labels, seen = [], set()
+    for _, label in scored:
+        payload = button_for(label)["payload"]
+        if payload not in seen:
+            seen.add(payload)
+            labels.append(label)
+    return labels[:limit]
+
+
+def button_for(label: str) -> Dict[str, str]:
+    return faq_button(label[4:]) if label.startswith("faq/") else INTENT_TITLES[label]
+
+
+def likely_topics(tracker: Tracker, limit: int = 3) -> List[Dict[str, str]]:
+    """Buttons for the topics the model thought most likely, best first."""
+    return [button_for(label) for label in likely_labels(tracker.latest_message, limit)]
 
 
 def previous_turn_was_fallback(tracker: Tracker) -> bool:

@@ -35,6 +35,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from clinic.parse_result import label as assistant_label, second_label  # noqa: E402  one reader for all
+from actions.fallback import likely_labels  # noqa: E402  the "did you mean" buttons, as the action offers them
 
 NO_ANSWER = {"nlu_fallback", "out_of_scope", "other_language"}  # other_language: "we answer in English, call us"
 FALLBACK = "fallback"
@@ -159,7 +160,8 @@ def outcome(item, predicted: str) -> str:
     return FALLBACK if predicted in NO_ANSWER else "wrong"
 
 
-def score(items, predictions, seconds=None):
+def score(items, predictions, seconds=None, offered=None):
+    """offered: for each item, the labels a "did you mean" would offer (assistant only)."""
     counts = Counter()
     per_topic = defaultdict(Counter)
     misses = []
@@ -179,6 +181,11 @@ def score(items, predictions, seconds=None):
         "emergencies": len(emergencies), "out_of_scope_answered_from_faq": len(oos_faq),
         "per_topic": {k: dict(v) for k, v in sorted(per_topic.items())}, "misses": misses,
     }
+    if offered is not None:
+        # right within one tap: the right answer given, or among the "did you mean" buttons (issue 19)
+        one_tap = sum(outcome(it, p) == "right" or (p == "nlu_fallback" and it["label"] in (o or []))
+                      for it, p, o in zip(items, predictions, offered))
+        report["right_within_one_tap"] = one_tap / n
     if seconds is not None:
         pairs = [(it, s) for it, s in zip(items, seconds) if len(it.get("labels") or []) > 1]
         if pairs:
@@ -244,6 +251,9 @@ def write_summary(results, path: Path, meta):
     lines.append("")
     for set_name, by_system in results.items():
         r = by_system.get("assistant") or {}
+        if r.get("right_within_one_tap") is not None:
+            lines.append(f"- {set_name}: right within one tap (the answer, or among the \"did you mean\" "
+                         f"buttons) {r['right_within_one_tap']:.3f}")
         if r.get("two_question_items"):
             lines.append(f"- {set_name}: two-question messages {r['two_question_items']}, second answer right "
                          f"{r['second_answer_right']}")
@@ -324,7 +334,9 @@ def main() -> int:
         for name, predict in baselines.items():
             predictions[name] = predict(batch)
         seconds = [second_label(p) for p in parses]
-        results[set_name] = {name: score(items, preds, seconds if name == "assistant" else None)
+        offered = [likely_labels(p) for p in parses]
+        results[set_name] = {name: score(items, preds, seconds if name == "assistant" else None,
+                                         offered if name == "assistant" else None)
                              for name, preds in predictions.items()}
         raw[set_name] = predictions
         confusion_png(set_name, items, predictions, out / f"confusion_{set_name}.png")
@@ -345,6 +357,8 @@ def main() -> int:
         for system, r in by_system.items():
             print(f"{set_name:16s} {system:10s} {r['n']:4d} {r['accuracy']:6.3f} {r['wrong']:6d} {r['fallback']:6d} "
                   f"{pct(r['emergency_recall']):>6s} {r['out_of_scope_answered_from_faq']:8d}")
+        if by_system["assistant"].get("right_within_one_tap") is not None:
+            print(f"{'':16s} right within one tap {by_system['assistant']['right_within_one_tap']:.3f}")
         if by_system["assistant"].get("two_question_items"):
             a = by_system["assistant"]
             print(f"{'':16s} two-question items {a['two_question_items']}, second answer right {a['second_answer_right']}")

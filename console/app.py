@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from console import charts, config, display, languages, security, views
+from console import charts, config, display, languages, missed, security, views
 from console.db import Databases, audit, conversations, create_tables, users
 from console.ingest import Ingester
 from console.callback_queue import Queue
@@ -317,7 +317,8 @@ def home(ctx: Ctx):
     return ctx.render("home.html", message="Your password has been changed." if ctx.arg("done") == "password"
                       else None, summary=summary, queue=queue[:5], open_count=len(queue),
                       overdue=sum(1 for i in queue if i["overdue"]), groups=groups, today=today.isoformat(),
-                      recent=views.conversation_list(ctx.state.dbs, start=today, end=today)[:8])
+                      recent=missed.highlight(ctx.state.dbs, views.conversation_list(ctx.state.dbs, start=today,
+                                                                                      end=today)[:8]))
 
 
 @page()
@@ -417,7 +418,7 @@ def conversation_list(ctx: Ctx):
     if q:  # who searched, never what for (patient text)
         ctx.audit("searched conversations", detail=f"{len(senders)} matching conversations")
     more = len(rows) > views.PAGE
-    rows = rows[:views.PAGE]
+    rows = missed.highlight(ctx.state.dbs, rows[:views.PAGE])
     next_params = dict(ctx.request.query_params)
     if more:
         next_params["before"] = f"{rows[-1]['last']!r}_{rows[-1]['id']}"
@@ -441,7 +442,46 @@ def conversation_detail(ctx: Ctx):
         ctx.audit("not found", target=f"conversation {cid}")
         raise Denied(404, "There is no such conversation (it may have been deleted).")
     ctx.audit("viewed conversation", target=f"C{cid}")
-    return ctx.render("conversation.html", conv=conv, lines=views.transcript(ctx.state.dbs, conv["sender_id"]))
+    missed.highlight(ctx.state.dbs, [conv])
+    lines = missed.mark_lines(ctx.state.dbs, conv["sender_id"], views.transcript(ctx.state.dbs, conv["sender_id"]))
+    return ctx.render("conversation.html", conv=conv, lines=lines, marked=ctx.arg("marked"))
+
+
+@page()
+def missed_emergency_mark(ctx: Ctx):
+    """Mark (or un-mark) one patient message as a missed emergency: who and when audited, never the text."""
+    cid = ctx.request.path_params["cid"]
+    conv = views.conversation(ctx.state.dbs, int(cid)) if cid.isdigit() else None
+    event_id = ctx.field("message")
+    if conv is None or not event_id.isdigit():
+        raise Denied(404, "There is no such message (the conversation may have been deleted).")
+    if ctx.field("action") == "unmark":
+        done = missed.unmark(ctx.state.dbs, conv["sender_id"], int(event_id))
+        ctx.audit("unmarked missed emergency", target=f"C{conv['id']}", detail=f"message {event_id}"
+                  + ("" if done else " (was not marked)"))
+    else:
+        try:
+            missed.mark(ctx.state.dbs, conv["sender_id"], int(event_id), ctx.user.name)
+        except LookupError:
+            raise Denied(404, "There is no such patient message in this conversation.")
+        ctx.audit("marked missed emergency", target=f"C{conv['id']}", detail=f"message {event_id}")
+    raise Redirect(f"/conversations/{conv['id']}?marked=1#m{event_id}")
+
+
+@page()
+def missed_emergencies(ctx: Ctx):
+    rows = missed.listing(ctx.state.dbs)
+    ctx.audit("viewed missed emergencies", detail=f"{len(rows)} messages")
+    return ctx.render("missed.html", rows=rows)
+
+
+@page()
+def missed_emergencies_csv(ctx: Ctx):
+    rows = missed.listing(ctx.state.dbs)
+    ctx.audit("exported missed emergencies", detail=f"{len(rows)} rows")
+    stamp = datetime.now(config.TZ).strftime("%Y%m%d-%H%M")
+    return Response(missed.export_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="missed-emergencies-{stamp}.csv"'})
 
 
 # -- unanswered questions ---------------------------------------------------------------------------
@@ -462,7 +502,7 @@ def unanswered(ctx: Ctx):
                                                                                           "to": end.isoformat()}), more=len(groups) > 25, page_no=page_no,
                       view=status, topics=[(t, topic_name(t)) for t in review.topics], labels=LABELS,
                       new_topics=review.new_topics() if status == "reviewed" else [],
-                      topic_name=topic_name, saved=ctx.arg("saved"))
+                      topic_name=topic_name, saved=ctx.arg("saved"), unsure_below=config.unsure_below())
 
 
 @page()
@@ -516,10 +556,15 @@ def insights(ctx: Ctx):
     figures.append(("Top topics", charts.horizontal_bars(
         "Top topics", [(topic_name(t), n, views.conv_link(topic=t, **rng)) for t, n in data["topics"]]),
         [("Topic", "Messages")] + [(topic_name(t), n) for t, n in data["topics"]]))
-    figures.append(("Emergencies (red-flag messages per day)", charts.stacked_bars(
-        "Emergencies per day", data["labels"], [("Emergencies", data["emergencies"])],
-        links=[day_links(outcome="emergency")]),
-        [("Day", "Emergencies")] + [(lab, data["emergencies"][i]) for i, lab in enumerate(data["labels"])]))
+    missed_days = missed.per_day(ctx.state.dbs, days)
+    figures.append(("Emergencies (red-flag messages per day; missed ones as marked by staff)", charts.stacked_bars(
+        "Emergencies per day", data["labels"], [("Emergencies", data["emergencies"]),
+                                                ("Missed emergencies", missed_days)],
+        links=[day_links(outcome="emergency"), ["/missed-emergencies"] * len(days)]),
+        [("Day", "Emergencies", "Missed emergencies")] +
+        [(lab, data["emergencies"][i], missed_days[i]) for i, lab in enumerate(data["labels"])],
+        (f"{sum(missed_days)} missed emergenc{'y' if sum(missed_days) == 1 else 'ies'} marked by staff in this period.",
+         "See the list", "/missed-emergencies")))
     weeks = data["weeks"]
     wlabels = ["wk " + w.strftime("%b %d") for w in weeks]
     week_links = lambda **kw: [views.conv_link(**{"from": max(w, start).isoformat(),
@@ -681,6 +726,9 @@ def create_app(dbs: Optional[Databases] = None, background: bool = False) -> Sta
         Route("/callbacks/{rid}/delete", callback_delete, methods=["POST"]),
         Route("/conversations", conversation_list),
         Route("/conversations/{cid}", conversation_detail),
+        Route("/conversations/{cid}/missed-emergency", missed_emergency_mark, methods=["POST"]),
+        Route("/missed-emergencies", missed_emergencies),
+        Route("/missed-emergencies.csv", missed_emergencies_csv),
         Route("/unanswered", unanswered),
         Route("/unanswered/label", unanswered_label, methods=["POST"]),
         Route("/insights", insights),

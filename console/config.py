@@ -46,6 +46,16 @@ def reviewed_file() -> Path:
     return Path(os.environ.get("CONSOLE_REVIEWED_FILE") or ROOT / "data" / "nlu_reviewed.yml")
 
 
+def unsure_below() -> float:
+    """Answers given with a confidence below this are listed for review as "answered, unsure"
+    (CONSOLE_UNSURE_BELOW, default 0.6)."""
+    try:
+        value = float(os.environ.get("CONSOLE_UNSURE_BELOW", "0.6"))
+    except ValueError:
+        return 0.6
+    return min(max(value, 0.0), 1.0)
+
+
 def secure_cookies() -> bool:
     return os.environ.get("CONSOLE_SECURE_COOKIES", "0").lower() in ("1", "true", "yes")
 

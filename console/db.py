@@ -105,7 +105,7 @@ conversations = Table(
 )
 
 # One row per patient message: what the assistant understood. Text is kept only for messages it
-# could not answer (for review), never for those typed into the call-back form.
+# could not answer, or answered unsure (for review), never for those typed into the call-back form.
 messages = Table(
     "console_messages", meta,
     Column("event_id", Integer, primary_key=True),
@@ -119,6 +119,9 @@ messages = Table(
     Column("text", Text),
     Column("group_key", String(200)),
     Column("language", String(16), nullable=False, default="en", server_default="en"),  # issue 17
+    # issue 18: answered (FAQ or an intent with a reply) but with a confidence below config.unsure_below();
+    # its text is kept and grouped for review like an unanswered question's
+    Column("unsure", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_msg_ts", "ts"),
     Index("ix_msg_group", "group_key", "ts"),
     Index("ix_msg_outcome_ts", "outcome", "ts"),
@@ -148,6 +151,17 @@ labels = Table(
     Column("group_key", String(200), primary_key=True),
     Column("label", String(12), nullable=False),  # topic / new / not_for_us
     Column("topic", String(80)),
+    Column("user_name", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+# Patient messages staff marked as missed emergencies (issue 18): the red flag the assistant did not
+# catch. No text here: it is read from the tracker store, so an erased conversation takes its marks along.
+missed_emergencies = Table(
+    "console_missed_emergencies", meta,
+    Column("event_id", Integer, primary_key=True),  # the user event's id in the tracker store
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("ts", Float, nullable=False, index=True),  # the message's time
     Column("user_name", String(64), nullable=False),
     Column("at", DateTime, nullable=False),
 )

@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 
 from clinic import parse_result  # the assistant's own reader of a parse result
 from console import config, languages
-from console.db import Databases, conversations, create_tables, daily, events, groups, ingest_state, labels, messages
+from console.db import (Databases, conversations, create_tables, daily, events, groups, ingest_state, labels, messages,
+                        missed_emergencies)
 
 logger = logging.getLogger("console.ingest")
 BATCH = 20000
@@ -34,6 +35,9 @@ FLAG_OF_OUTCOME = {"faq": "faq", "fallback": "fallback", "oos": "out_of_scope", 
 # A message in a language the assistant has no answers in (it told the patient, in that language, to
 # call): not an unanswered question, but counted and flagged (conversations.other_language).
 OTHER_LANGUAGE = languages.OUTCOME
+# Outcomes where the assistant answered (an FAQ answer, or an intent with a reply): below the confidence
+# bar (config.unsure_below) such a message is kept for review as "answered, unsure" (messages.unsure).
+ANSWERED = ("faq", "other")
 STOPWORDS = set("""a an the is are was were be been am i me my you your we our it its this that
 these those to of in on for at by with and or do does did can could would should will shall
 what how why when where who which there here have has had if so as about any some just please
@@ -200,7 +204,7 @@ class Ingester:
                            "intent": intent, "topic": topic, "confidence": confidence, "outcome": outcome,
                            "text": text if outcome in ("fallback", "oos") else None,
                            "group_key": self._group_for(text, labelled) if outcome in ("fallback", "oos") else None,
-                           "language": language,
+                           "language": language, "unsure": False,
                            "_text": None if outcome == "form" else text}
                     msgs.append(msg)
                     last_msg[r.sender_id] = msg
@@ -226,6 +230,12 @@ class Ingester:
                             conv["in_form"] = True
                 elif kind in ("restart", "session_started"):
                     conv["in_form"] = False
+            bar = config.unsure_below()
+            for m in msgs:  # answered, but unsure (final outcomes: a later fallback or emergency reply wins)
+                if m["outcome"] in ANSWERED and m["_text"] and m["confidence"] is not None \
+                        and m["confidence"] < bar:
+                    m["unsure"], m["text"] = True, m["_text"]
+                    m["group_key"] = self._group_for(m["_text"], labelled)
             by_id = {conv["id"]: conv for conv in known.values()}
             for m in msgs:  # final outcomes: an emergency reply outranks "other language"
                 if m["outcome"] == OTHER_LANGUAGE:
@@ -305,6 +315,8 @@ class Ingester:
                     messages.c.conversation_id.in_(ids), messages.c.group_key.is_not(None))))
                 cconn.execute(delete(messages).where(messages.c.conversation_id.in_(ids)))
                 cconn.execute(delete(conversations).where(conversations.c.id.in_(ids)))
+                cconn.execute(delete(missed_emergencies).where(
+                    missed_emergencies.c.sender_id.in_([s for _, s in gone[start:start + 500]])))
             for key in touched:  # recount the groups that lost messages
                 n, newest = cconn.execute(select(func.count(), func.max(messages.c.ts)).where(
                     messages.c.group_key == key)).one()
@@ -320,6 +332,7 @@ class Ingester:
             cconn.execute(delete(conversations))
             cconn.execute(delete(daily))
             cconn.execute(delete(groups))
+            cconn.execute(delete(missed_emergencies))  # event ids of a replaced tracker store mean nothing
             _set_state(cconn, "last_event_id", "0")
 
     # -- emergencies ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Unanswered questions: grouped by similar wording, labelled by staff, written as Rasa NLU data."""
+"""Unanswered questions: grouped by similar wording, labelled by staff, written as Rasa NLU data.
+Answers given with low confidence ("answered, unsure", messages.unsure) are grouped and labelled the same way."""
 import os
 import re
 
@@ -123,24 +124,29 @@ class Review:
                 select(labels).where(labels.c.group_key.in_(keys)))} if keys else {}
             out = []
             for r in rows:
+                m = messages.c
                 examples = conn.execute(
-                    select(messages.c.text, messages.c.conversation_id).where(messages.c.group_key == r.group_key)
-                    .order_by(messages.c.ts.desc()).limit(12)).fetchall()
-                seen, shown, conversations = set(), [], []
-                for text, cid in examples:
+                    select(m.text, m.conversation_id, m.unsure, m.topic, m.confidence)
+                    .where(m.group_key == r.group_key).order_by(m.ts.desc()).limit(12)).fetchall()
+                seen, shown, conversations, answered = set(), [], [], []
+                for text, cid, unsure, topic, confidence in examples:
                     if cid not in conversations and len(conversations) < 5:
                         conversations.append(cid)  # the conversations they came from (console_messages)
                     if text and text.lower() not in seen and len(shown) < 3:
                         seen.add(text.lower())
                         shown.append(mask(text))
+                    if unsure and len(answered) < 3:  # answered, unsure: what answer it got, how sure
+                        answered.append({"text": mask(text), "topic": topic_name(topic), "confidence": confidence,
+                                         "conversation": cid})
                 out.append({"key": r.group_key, "count": r.n, "newest": r.newest, "examples": shown,
-                            "conversations": conversations, "label": marks.get(r.group_key)})
+                            "conversations": conversations, "label": marks.get(r.group_key),
+                            "answered": answered, "all_answered": bool(examples) and all(e.unsure for e in examples)})
         return out
 
     def exists(self, key: str) -> bool:
         with self.dbs.console.connect() as conn:
             return conn.scalar(select(func.count()).select_from(messages).where(
-                messages.c.group_key == key, messages.c.outcome.in_(("fallback", "oos")))) > 0
+                messages.c.group_key == key, messages.c.outcome.in_(("fallback", "oos")) | messages.c.unsure)) > 0
 
     def label(self, key: str, label: str, topic: Optional[str], user: str) -> None:
         if label not in LABELS or (label == "topic" and topic not in self.topics):

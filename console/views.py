@@ -147,9 +147,9 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
     in_form = False
     buttons = display.Buttons()  # to show a tapped button by its title, not its payload
     with dbs.tracker.connect() as conn:
-        rows = conn.execute(select(events.c.type_name, events.c.timestamp, events.c.action_name, events.c.data)
-                            .where(events.c.sender_id == sender_id).order_by(events.c.id)).fetchall()
-    for kind, ts, action, raw in rows:
+        rows = conn.execute(select(events.c.type_name, events.c.timestamp, events.c.action_name, events.c.data,
+                                   events.c.id).where(events.c.sender_id == sender_id).order_by(events.c.id)).fetchall()
+    for kind, ts, action, raw, event_id in rows:
         try:
             data = json.loads(raw or "{}")
         except ValueError:
@@ -164,7 +164,7 @@ def transcript(dbs: Databases, sender_id: str) -> List[dict]:
             code, name = languages.language_of(parse)
             shown, tapped = display.patient_text(data.get("text") or "", buttons, topic_name)
             buttons.patient_spoke()
-            lines.append({"who": "patient", "ts": ts, "text": shown, "tapped": tapped, "topic": topic_name(topic),
+            lines.append({"who": "patient", "id": event_id, "ts": ts, "text": shown, "tapped": tapped, "topic": topic_name(topic),
                           "language": code, "language_name": name,
                           "intent": intent, "confidence": confidence, "in_form": in_form,
                           "emergency": intent == "emergency" or any(

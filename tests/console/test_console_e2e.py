@@ -199,6 +199,11 @@ def test_front_desk_sees_a_new_request_marks_it_and_labels_a_miss(stack, console
     page.locator("svg.chart a").first.click()  # drill down into the conversations behind a bar
     expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
 
+    # messages staff marked as missed emergencies (issue 18): a page of its own, accessible too
+    page.goto(url + "/missed-emergencies")
+    check_axe(page, "missed emergencies")
+    shot(page, "missed-emergencies")
+
     # front desk is not an admin
     response = page.goto(url + "/admin/audit")
     assert response.status == 403

@@ -1,5 +1,6 @@
 """The console's own tables (CONSOLE_DB_URL), and the two databases it reads: Rasa's tracker store
 (`events`) and the call-back requests (`callback_requests`, schema owned by callbacks/store.py)."""
+import json
 import os
 from typing import Optional
 
@@ -319,3 +320,12 @@ class Databases:
 
     def has_table(self, engine: Engine, name: str) -> bool:
         return inspect(engine).has_table(name)
+
+
+def event_json(raw) -> dict:
+    """An event's `data` column as a dict ({} for anything else: events are written by Rasa, read by us)."""
+    try:
+        value = json.loads(raw) if raw else {}
+        return value if isinstance(value, dict) else {}
+    except ValueError:
+        return {}

@@ -8,7 +8,6 @@ retention purge) are erased here too on the next reconcile pass.
 Text typed while the call-back form is active (the form's active_loop is set, or a slot is being
 requested) is never copied: those messages are stored with outcome "form" and no text.
 """
-import json
 import logging
 import os
 import smtplib
@@ -23,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from clinic import parse_result  # the assistant's own reader of a parse result
 from console import config, languages
-from console.db import (Databases, conversations, create_tables, daily, events, groups, ingest_state, labels, messages,
-                        missed_emergencies)
+from console.db import (Databases, conversations, create_tables, daily, event_json, events, groups, ingest_state,
+                        labels, messages, missed_emergencies)
 
 logger = logging.getLogger("console.ingest")
 BATCH = 20000
@@ -423,12 +422,7 @@ def _day(ts: float) -> str:
     return datetime.fromtimestamp(ts, config.TZ).date().isoformat()
 
 
-def _json(raw) -> dict:
-    try:
-        value = json.loads(raw) if raw else {}
-        return value if isinstance(value, dict) else {}
-    except ValueError:
-        return {}
+_json = event_json  # one reader of an event's data: console/db.py
 
 
 class Background(threading.Thread):

@@ -4,7 +4,6 @@ for the red-flag tests, read the text and language from the tracker store, so a 
 there ("delete my details", the retention purge) leaves the list too (console/ingest.py reconcile)."""
 import csv
 import io
-import json
 import os
 from datetime import date, datetime, timedelta
 from typing import Dict, Iterable, List, Optional, Set
@@ -13,7 +12,7 @@ from sqlalchemy import delete, insert, select
 
 from console import config, languages
 from console.callback_queue import _safe
-from console.db import Databases, conversations, events, missed_emergencies
+from console.db import Databases, conversations, events, missed_emergencies, event_json
 from console.review import mask
 
 TAG = "Missed emergency"
@@ -81,12 +80,7 @@ def unmark(dbs: Databases, sender_id: str, event_id: int) -> bool:
             me.event_id == event_id, me.sender_id == sender_id)).rowcount > 0
 
 
-def _json(raw) -> dict:
-    try:
-        value = json.loads(raw or "{}")
-        return value if isinstance(value, dict) else {}
-    except ValueError:
-        return {}
+_json = event_json  # one reader of an event's data: console/db.py
 
 
 def listing(dbs: Databases) -> List[dict]:

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, and_, case, cast, false, func, select, type_coerce
 
 from clinic import parse_result  # the assistant's own reader of a parse result
 from console import config, display, languages
-from console.db import Databases, callback_requests, conversations, daily, events, messages
+from console.db import Databases, callback_requests, conversations, daily, events, messages, event_json
 from console.review import is_patient_topic, mask, topic_name
 
 OUTCOMES = {"faq": "Answered (FAQ)", "fallback": "Fell back", "out_of_scope": "Out of scope",
@@ -112,12 +112,7 @@ def search(dbs: Databases, words: str) -> List[str]:
         return list(conn.scalars(query))
 
 
-def _json(raw) -> dict:
-    try:
-        value = json.loads(raw or "{}")
-        return value if isinstance(value, dict) else {}
-    except ValueError:
-        return {}
+_json = event_json  # one reader of an event's data: console/db.py
 
 
 def _label(conv: dict, names: Dict[str, str]) -> None:

@@ -37,26 +37,22 @@ def emergency_texts() -> Dict[str, str]:
     return texts
 
 
-def emergency_reply(text: str) -> Optional[str]:
-    """The emergency reply for a red-flag message (in the patient's language and English), else None."""
-    assessment = redflags.assess(text or "")
-    if not assessment.kind:
-        return None
+def own_reply(text: str, otherwise: str) -> str:
+    """What the channel says by itself, from one look at the message: the emergency reply (in the
+    patient's language and English), else "we answer in English, call us" in their language, else
+    `otherwise`."""
     try:
-        localised = language_replies.reply(assessment.reply_language, assessment.kind, language_replies.load_clinic())
-    except Exception:  # the English text below still says 911 / 988
+        assessment = redflags.assess(text or "")
+    except Exception:  # cannot happen with plain regexes; still never silence
+        return otherwise
+    try:
+        localised = language_replies.reply(assessment.reply_language, assessment.kind or "other",
+                                           language_replies.load_clinic())
+    except Exception:  # the English texts below still say 911 / 988
         localised = None
-    return localised["text"] if localised else emergency_texts().get(assessment.kind)
-
-
-def _in_their_language(text: str) -> Optional[str]:
-    """'We answer in English, call us' in the patient's language, when it is not English."""
-    try:
-        code = redflags.assess(text or "").reply_language
-        localised = language_replies.reply(code, "other", language_replies.load_clinic())
-    except Exception:
-        return None
-    return localised["text"] if localised else None
+    if assessment.kind:
+        return localised["text"] if localised else emergency_texts().get(assessment.kind)
+    return localised["text"] if localised else otherwise
 
 
 def clinic_phone() -> str:
@@ -90,13 +86,13 @@ async def answer(handle: Callable[[], Awaitable[Any]], collected: Callable[[], L
     except asyncio.TimeoutError:
         logger.error("%s message took over %.0f s; answered without Rasa", channel, TURN_TIMEOUT_SECONDS)
         task.add_done_callback(_log_late_failure)
-        return [{"text": emergency_reply(text) or _in_their_language(text) or degraded_reply(channel)}]
+        return [{"text": own_reply(text, degraded_reply(channel))}]
     except Exception as error:  # never a stack trace to a patient, never their text in a log
         logger.error("%s message failed (%s); answered without Rasa", channel, type(error).__name__)
-        return [{"text": emergency_reply(text) or _in_their_language(text) or degraded_reply(channel)}]
+        return [{"text": own_reply(text, degraded_reply(channel))}]
     messages = collected()
     if not messages:
-        return [{"text": emergency_reply(text) or _in_their_language(text) or nothing_to_say_reply()}]
+        return [{"text": own_reply(text, nothing_to_say_reply())}]
     return messages
 
 

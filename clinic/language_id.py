@@ -110,7 +110,7 @@ def _script_counts(text: str) -> Dict[str, float]:
     return counts
 
 
-def _chinese(text: str) -> Tuple[str, float]:
+def chinese_script(text: str) -> Tuple[str, float]:
     hans = sum(1 for c in text if c in _HANS)
     hant = sum(1 for c in text if c in _HANT)
     if hant > hans:
@@ -187,7 +187,7 @@ def identify(text: str) -> Detected:
         if script == "han" or (script == "kana" and counts.get("han", 0) > weight * 3):
             if counts.get("kana"):
                 return Detected("ja", share, "script")
-            code, sure = _chinese(text)
+            code, sure = chinese_script(text)
             return Detected(code, share * sure, "script")
         if script == "hangul":
             return Detected("ko", share, "script")

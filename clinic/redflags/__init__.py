@@ -31,7 +31,7 @@ def _reply_language(detected: language_id.Detected, findings: List[engine.Findin
     # English-looking text with another language's red flag ("saah nahi aa reha"): answer in that one
     language = findings[0].language
     if language == "zh":
-        return language_id._chinese(text)[0]
+        return language_id.chinese_script(text)[0]
     return language
 
 

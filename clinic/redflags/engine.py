@@ -150,25 +150,38 @@ class RuleSet:
         return notes
 
 
-def _expand(pattern: str, terms: Dict[str, str], where: str) -> str:
+def expand(pattern: str, terms: Dict[str, str], where: str = "", group: bool = True) -> str:
+    """`{name}` -> the term (as a group, or verbatim); regex repetitions like {0,3} have digits and are left alone."""
     def term(match: "re.Match[str]") -> str:
         name = match.group(1)
         if name not in terms:
             raise RuleError(f"{where}: unknown term {{{name}}}")
-        return f"(?:{terms[name]})"
-    # {name} is a term; regex repetitions like {0,3} have digits and are left alone
+        return f"(?:{terms[name]})" if group else terms[name]
     return re.sub(r"\{([a-z_][a-z0-9_]*)\}", term, pattern)
 
 
-def _compile(pattern: str, terms: Dict[str, str], where: str, fold=None) -> "re.Pattern[str]":
+def compile_pattern(pattern: str, where: str) -> "re.Pattern[str]":
+    """re.compile, with the rule's id in the error."""
     try:
-        return re.compile((fold or (lambda p: p))(_expand(pattern, terms, where)))
+        return re.compile(pattern)
     except re.error as error:
         raise RuleError(f"{where}: {error}") from None
 
 
-def _strings(value) -> Tuple[str, ...]:
+def strings(value) -> Tuple[str, ...]:
+    """A YAML string or list of strings as a tuple."""
+    if isinstance(value, str):
+        return (value,)
     return tuple(str(v) for v in (value or []))
+
+
+def _new_id(raw: Dict, ids: set, where: str, what: str) -> str:
+    """The entry's id, refused when missing or already used in this file."""
+    entry_id = str(raw.get("id") or "")
+    if not entry_id or entry_id in ids:
+        raise RuleError(f"{where}: {what} without an id or with a repeated id ({entry_id!r})")
+    ids.add(entry_id)
+    return entry_id
 
 
 def load(path: Path) -> RuleSet:
@@ -185,31 +198,25 @@ def load(path: Path) -> RuleSet:
     fold = lambda pattern: shell.normalise(pattern, lower=False)  # noqa: E731
     terms = {str(k): str(v) for k, v in (data.get("terms") or {}).items()}
     for name in list(terms):  # terms may use earlier terms
-        terms[name] = _expand(terms[name], terms, f"{where} term {name}")
+        terms[name] = expand(terms[name], terms, f"{where} term {name}")
     ids = set()
     rules = []
     for raw in data.get("rules") or []:
-        rule_id = str(raw.get("id") or "")
-        if not rule_id or rule_id in ids:
-            raise RuleError(f"{where}: rule without an id or with a repeated id ({rule_id!r})")
-        ids.add(rule_id)
+        rule_id = _new_id(raw, ids, where, "rule")
         if raw.get("family") not in FAMILIES:
             raise RuleError(f"{where} {rule_id}: family must be one of {sorted(FAMILIES)}")
-        rules.append(Rule(id=rule_id, family=raw["family"], regex=_compile(str(raw["pattern"]), terms, rule_id, fold),
-                          category=str(raw.get("category") or ""), match=_strings(raw.get("match")),
-                          no_match=_strings(raw.get("no_match")), source=str(raw.get("source") or "")))
+        rules.append(Rule(id=rule_id, family=raw["family"], regex=compile_pattern(fold(expand(str(raw["pattern"]), terms, rule_id)), rule_id),
+                          category=str(raw.get("category") or ""), match=strings(raw.get("match")),
+                          no_match=strings(raw.get("no_match")), source=str(raw.get("source") or "")))
     modifiers = []
     for raw in data.get("modifiers") or []:
-        mod_id = str(raw.get("id") or "")
-        if not mod_id or mod_id in ids:
-            raise RuleError(f"{where}: modifier without an id or with a repeated id ({mod_id!r})")
-        ids.add(mod_id)
+        mod_id = _new_id(raw, ids, where, "modifier")
         if raw.get("category") not in CATEGORIES or raw.get("direction", "bidirectional") not in DIRECTIONS:
             raise RuleError(f"{where} {mod_id}: category must be one of {sorted(CATEGORIES)}, "
                             f"direction one of {sorted(DIRECTIONS)}")
         modifiers.append(Modifier(id=mod_id, category=raw["category"], direction=raw.get("direction", "bidirectional"),
-                                  regex=_compile(str(raw["pattern"]), terms, mod_id, fold), scope=int(raw.get("scope", 40)),
-                                  applies_to=_strings(raw.get("applies_to")) or ("happening",)))
+                                  regex=compile_pattern(fold(expand(str(raw["pattern"]), terms, mod_id)), mod_id), scope=int(raw.get("scope", 40)),
+                                  applies_to=strings(raw.get("applies_to")) or ("happening",)))
     rule_set = RuleSet(language=str(data["language"]), name=str(data.get("name") or data["language"]),
                        rules=rules, modifiers=modifiers, fold=fold_map,
                        terminators=re.compile(data.get("terminators") or DEFAULT_TERMINATORS),

@@ -25,6 +25,7 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from clinic.redflags import engine
 from clinic.redflags.regex_tools import combine, words
 
 MEDICAL = "medical"  # -> 911
@@ -34,8 +35,7 @@ FAMILIES = ("crisis", "happening", "report", "discussion", "generic")
 RULE_FILES = ("crisis.yml", "happening.yml", "report.yml")
 
 
-class RuleError(ValueError):
-    """An English rule file that cannot be used: named with its file and id."""
+RuleError = engine.RuleError  # one error for every rule file
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,8 @@ def _read(name: str) -> dict:
 
 
 def expand(pattern: str, terms: Dict[str, str], where: str = "") -> str:
-    """`{name}` -> the term's text, verbatim (regex repetitions like {0,3} are left alone)."""
-    def term(match: "re.Match[str]") -> str:
-        if match.group(1) not in terms:
-            raise RuleError(f"{where}: unknown term {{{match.group(1)}}}")
-        return terms[match.group(1)]
-    return re.sub(r"\{([a-z_][a-z0-9_]*)\}", term, pattern)
+    """`{name}` -> the term's text, verbatim (the English patterns were written with their groups)."""
+    return engine.expand(pattern, terms, where, group=False)
 
 
 def load_terms(raw: dict) -> Dict[str, str]:
@@ -100,17 +96,7 @@ def load_terms(raw: dict) -> Dict[str, str]:
     return terms
 
 
-def _compile(pattern: str, where: str) -> "re.Pattern[str]":
-    try:
-        return re.compile(pattern)
-    except re.error as error:
-        raise RuleError(f"{where}: {error}") from None
-
-
-def _tuple(value) -> Tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in (value or []))
+_compile, _tuple = engine.compile_pattern, engine.strings
 
 
 def load_rules(terms: Dict[str, str]) -> Dict[str, List[Rule]]:

@@ -83,10 +83,7 @@ class EmergencyNet(GraphComponent):
                 drop_second_question(message)
                 mark_kind(message, "unclear")  # the model alone: give both numbers
                 continue
-            intent = {"name": EMERGENCY, "confidence": 1.0}
-            others = [i for i in message.get("intent_ranking") or [] if i.get("name") != EMERGENCY]
-            message.set("intent", intent, add_to_output=True)
-            message.set("intent_ranking", [dict(intent)] + others, add_to_output=True)
+            set_intent(message, EMERGENCY, 1.0)
             message.set(EMERGENCY, {"kind": kind, "source": "red_flags", "rules": assessment.rules},
                         add_to_output=True)
             drop_second_question(message)

@@ -1,6 +1,8 @@
-"""The clinic's facts from `clinic.yml` (or the file named by $CLINIC_CONFIG).
+"""The clinic's facts: the newest version saved from the console's settings page (clinic/content_store.py),
+else `clinic.yml` (or the file named by $CLINIC_CONFIG).
 
-The file is re-read when it changes on disk, so staff edits reach patients without a restart.
+Both are re-read when they change (the store is looked at every two seconds, the file by its
+modification time), so staff edits reach patients on every server without a restart.
 """
 import os
 import threading
@@ -93,7 +95,12 @@ _cache: Dict[str, Tuple[float, Clinic]] = {}
 
 
 def load(path: Optional[str] = None) -> Clinic:
-    """The clinic's facts, re-read only when the file's modification time changes."""
+    """The clinic's facts: the console's live settings when there are any (and no file is asked for by
+    name), else the file, re-read only when its modification time changes."""
+    if path is None:
+        stored = _from_store()
+        if stored is not None:
+            return stored
     path = str(path or os.environ.get("CLINIC_CONFIG") or DEFAULT_PATH)
     mtime = os.stat(path).st_mtime
     with _lock:
@@ -104,6 +111,32 @@ def load(path: Optional[str] = None) -> Clinic:
             clinic = parse(yaml.safe_load(handle) or {})
         _cache[path] = (mtime, clinic)
         return clinic
+
+
+_stored: Dict[int, Clinic] = {}
+
+
+def _from_store() -> Optional[Clinic]:
+    from clinic.content_store import LIVE  # here, not at import: the red-flag net must not need SQLAlchemy
+
+    try:
+        content = LIVE.current()
+    except Exception:  # no database driver, no store: the file
+        return None
+    if content.settings is None:
+        return None
+    cached = _stored.get(content.settings_version)
+    if cached is None:
+        try:
+            cached = parse(content.settings)
+        except (ClinicConfigError, ValueError, KeyError, TypeError) as error:  # checked on save; never fatal
+            import logging
+            logging.getLogger(__name__).error("stored settings v%s unusable (%s); clinic.yml used",
+                                              content.settings_version, error)
+            return None
+        _stored.clear()
+        _stored[content.settings_version] = cached
+    return cached
 
 
 def placeholders(clinic: Clinic) -> List[str]:

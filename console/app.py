@@ -33,6 +33,8 @@ from console.missed_pages import missed_emergencies, missed_emergencies_csv, mis
 from console.review_pages import unanswered, unanswered_label
 from console.insight_pages import insights
 from console.admin_pages import admin_audit, admin_users
+# issue 18: what the clinic changes itself (each module lists its own ROUTES)
+from console import answer_pages, publish_pages, settings_pages
 
 
 # -- health -----------------------------------------------------------------------------------------
@@ -81,6 +83,9 @@ def create_app(dbs: Optional[Databases] = None, background: bool = False) -> Sta
         Route("/insights", insights),
         Route("/admin/users", admin_users, methods=["GET", "POST"]),
         Route("/admin/audit", admin_audit),
+        *settings_pages.ROUTES,
+        *answer_pages.ROUTES,
+        *publish_pages.ROUTES,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})

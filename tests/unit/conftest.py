@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from tests.smtp_server import SmtpServer
@@ -13,3 +15,8 @@ def smtp(monkeypatch):
     monkeypatch.delenv("CALLBACK_WEBHOOK_URL", raising=False)
     yield server
     server.stop()
+
+
+# Unit tests read clinic.yml alone, never a developer's var/ database (clinic/content_store.py);
+# a test that needs the store sets CLINIC_CONTENT_DB_URL itself.
+os.environ["CLINIC_CONTENT_DB_URL"] = "off"

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from clinic.parse_result import label as assistant_label, second_label  # noqa: E402  one reader for all
 from actions.fallback import likely_labels  # noqa: E402  the "did you mean" buttons, as the action offers them
+from clinic.alternative import alternative_label  # noqa: E402  the one-tap alternative beside an answer
 
 NO_ANSWER = {"nlu_fallback", "out_of_scope", "other_language"}  # other_language: "we answer in English, call us"
 FALLBACK = "fallback"
@@ -160,8 +161,9 @@ def outcome(item, predicted: str) -> str:
     return FALLBACK if predicted in NO_ANSWER else "wrong"
 
 
-def score(items, predictions, seconds=None, offered=None):
-    """offered: for each item, the labels a "did you mean" would offer (assistant only)."""
+def score(items, predictions, seconds=None, offered=None, alternatives=None):
+    """offered: for each item, the labels a "did you mean" would offer (assistant only);
+    alternatives: the one-tap alternative offered beside an answer (clinic/alternative.py), or None."""
     counts = Counter()
     per_topic = defaultdict(Counter)
     misses = []
@@ -182,10 +184,14 @@ def score(items, predictions, seconds=None, offered=None):
         "per_topic": {k: dict(v) for k, v in sorted(per_topic.items())}, "misses": misses,
     }
     if offered is not None:
-        # right within one tap: the right answer given, or among the "did you mean" buttons (issue 19)
+        # right within one tap: the right answer given, offered beside it ("Or were you asking"), or among
+        # the "did you mean" buttons (issue 19)
+        alternatives = alternatives or [None] * len(items)
         one_tap = sum(outcome(it, p) == "right" or (p == "nlu_fallback" and it["label"] in (o or []))
-                      for it, p, o in zip(items, predictions, offered))
+                      or (a is not None and a == it["label"])
+                      for it, p, o, a in zip(items, predictions, offered, alternatives))
         report["right_within_one_tap"] = one_tap / n
+        report["alternatives_offered"] = sum(a is not None for a in alternatives)
     if seconds is not None:
         pairs = [(it, s) for it, s in zip(items, seconds) if len(it.get("labels") or []) > 1]
         if pairs:
@@ -252,8 +258,8 @@ def write_summary(results, path: Path, meta):
     for set_name, by_system in results.items():
         r = by_system.get("assistant") or {}
         if r.get("right_within_one_tap") is not None:
-            lines.append(f"- {set_name}: right within one tap (the answer, or among the \"did you mean\" "
-                         f"buttons) {r['right_within_one_tap']:.3f}")
+            lines.append(f"- {set_name}: right within one tap (the answer, its "
+                         f"\"Or were you asking\" alternative, or among the \"did you mean\" buttons) {r['right_within_one_tap']:.3f}")
         if r.get("two_question_items"):
             lines.append(f"- {set_name}: two-question messages {r['two_question_items']}, second answer right "
                          f"{r['second_answer_right']}")
@@ -335,8 +341,10 @@ def main() -> int:
             predictions[name] = predict(batch)
         seconds = [second_label(p) for p in parses]
         offered = [likely_labels(p) for p in parses]
+        alternatives = [alternative_label(p) for p in parses]
         results[set_name] = {name: score(items, preds, seconds if name == "assistant" else None,
-                                         offered if name == "assistant" else None)
+                                         offered if name == "assistant" else None,
+                                         alternatives if name == "assistant" else None)
                              for name, preds in predictions.items()}
         raw[set_name] = predictions
         confusion_png(set_name, items, predictions, out / f"confusion_{set_name}.png")

@@ -1,0 +1,61 @@
+"""An answer with a one-tap alternative (issue 19): when the runner-up is close and plausible, the answer
+goes out with one more button, "Or were you asking: How long, how many sessions?".
+
+The "did you mean" stays for real doubt (no answer given); this is for an answer given with a close second.
+Thresholds chosen on the development sets (held-out, real-world dev, dev2, dev3; never a test part): with a
+runner-up at >= 0.2 and >= 0.3 x the answer's own confidence, the alternative shows on 56 of 887 answers and
+is the right one for 8 of the 39 wrong answers (scripts/eval_compare.py reports "right within one tap").
+"""
+from typing import Any, Dict, Optional
+
+from actions.buttons import FAQ_BUTTONS, INTENT_TITLES
+from actions.fallback import button_for, likely_labels
+from clinic.parse_result import SECOND_QUESTION, label
+
+MIN_CONFIDENCE = 0.2
+MIN_RATIO = 0.3
+PREFIX = "Or were you asking: "
+
+
+def _confidence(parse: Dict[str, Any], name: str) -> float:
+    selector = ((parse.get("response_selector") or {}).get("faq") or {})
+    for item in selector.get("ranking") or []:
+        if item.get("intent_response_key") == name:
+            return float(item.get("confidence") or 0.0)
+    for item in parse.get("intent_ranking") or []:
+        if item.get("name") == name:
+            return float(item.get("confidence") or 0.0)
+    return 0.0
+
+
+def _answerable(name: str) -> bool:
+    return (name.startswith("faq/") and name[4:] in FAQ_BUTTONS) or name in INTENT_TITLES
+
+
+def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
+    """The runner-up worth one button, or None (not an answer we offer alternatives to, or no close second)."""
+    parse = parse or {}
+    given = label(parse)
+    if not _answerable(given):
+        return None
+    second_question = (parse.get(SECOND_QUESTION) or {}).get("label")
+    for name in likely_labels(parse, limit=4):
+        if name in (given, second_question) or not _answerable(name):
+            continue
+        runner_up = _confidence(parse, name)
+        if runner_up >= MIN_CONFIDENCE and runner_up >= MIN_RATIO * _confidence(parse, given):
+            return name
+        return None  # only the best runner-up is ever offered
+    return None
+
+
+def alternative_button(parse: Dict[str, Any], buttons=()) -> Optional[Dict[str, str]]:
+    """The button for alternative_label(), unless the answer already has one with that payload ("Book online")."""
+    name = alternative_label(parse)
+    if not name:
+        return None
+    button = button_for(name)
+    if any(b.get("payload") == button["payload"] for b in buttons or ()):
+        return None
+    title = button["title"].rstrip("?")
+    return {"title": f"{PREFIX}{title}?", "payload": button["payload"]}

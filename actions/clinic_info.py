@@ -1,11 +1,11 @@
-"""Replies that quote the clinic's facts, read from clinic.yml on every turn (no retraining)."""
+"""Replies that quote the clinic's facts, read on every turn (no retraining). The texts are built in
+clinic/fact_replies.py, which the console's settings preview uses too."""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.buttons import ASK_MORE, BOOK, CALL_BACK, faq_button
-from clinic import config, hours
+from clinic import config, fact_replies
 
 
 class ActionGreet(Action):
@@ -13,15 +13,7 @@ class ActionGreet(Action):
         return "action_greet"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        dispatcher.utter_message(
-            text=(
-                f"Hi! I'm the automated assistant for {clinic.name}. I can answer questions about "
-                "dry needling (IMS) and help you book or get a call-back. I give general "
-                "information, not medical advice. In an emergency, call 911."
-            ),
-            buttons=[faq_button("what_is_dry_needling"), faq_button("does_it_hurt"), BOOK],
-        )
+        dispatcher.utter_message(**fact_replies.greeting(config.load()))
         return []
 
 
@@ -30,11 +22,7 @@ class ActionClinicHours(Action):
         return "action_clinic_hours"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        dispatcher.utter_message(
-            text=f"Our hours: {hours.weekly_summary(clinic)}. {hours.open_status(clinic)}",
-            buttons=[BOOK, CALL_BACK],
-        )
+        dispatcher.utter_message(**fact_replies.hours_reply(config.load()))
         return []
 
 
@@ -43,12 +31,7 @@ class ActionClinicLocation(Action):
         return "action_clinic_location"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        parking = f" {clinic.parking}" if clinic.parking else ""
-        dispatcher.utter_message(
-            text=f"We're at {clinic.address}.{parking} Questions about getting here? Call {clinic.phone}.",
-            buttons=[BOOK, ASK_MORE],
-        )
+        dispatcher.utter_message(**fact_replies.location(config.load()))
         return []
 
 
@@ -57,12 +40,7 @@ class ActionClinicContact(Action):
         return "action_clinic_contact"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        email = f" or email {clinic.email}" if clinic.email else ""
-        dispatcher.utter_message(
-            text=f"You can call us at {clinic.phone}{email}. {hours.open_status(clinic)}",
-            buttons=[CALL_BACK, BOOK],
-        )
+        dispatcher.utter_message(**fact_replies.contact(config.load()))
         return []
 
 
@@ -71,10 +49,5 @@ class ActionClinicCost(Action):
         return "action_clinic_cost"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        text = " ".join(part for part in (clinic.fees, clinic.insurance) if part)
-        dispatcher.utter_message(
-            text=f"{text} Call us at {clinic.phone} for details.",
-            buttons=[CALL_BACK, BOOK],
-        )
+        dispatcher.utter_message(**fact_replies.cost(config.load()))
         return []

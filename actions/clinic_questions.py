@@ -6,14 +6,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.buttons import ASK_MORE, BOOK, CALL_BACK, FAQ_BUTTONS, INTENT_TITLES
-from clinic import config
+from actions.buttons import FAQ_BUTTONS, INTENT_TITLES
+from clinic import config, fact_replies
 
 
 def clinic_reply(key: str) -> Dict[str, Any]:
-    clinic = config.load()
-    text = f"{config.clinic_answer(clinic, key)} Phone: {clinic.phone}."
-    return {"text": text, "buttons": [BOOK, CALL_BACK] if key != "what_to_bring" else [CALL_BACK, ASK_MORE]}
+    return fact_replies.clinic_question(config.load(), key)
 
 
 class _ClinicAnswer(Action):
@@ -87,9 +85,7 @@ class ActionAnswerSecond(Action):
         elif label in CLINIC_KEYS:
             dispatcher.utter_message(**clinic_reply(CLINIC_KEYS[label]))
         elif label == "ask_cost":
-            clinic = config.load()
-            text = " ".join(part for part in (clinic.fees, clinic.insurance) if part)
-            dispatcher.utter_message(text=f"{text} Call us at {clinic.phone} for details.", buttons=[CALL_BACK, BOOK])
+            dispatcher.utter_message(**fact_replies.cost(config.load()))
         else:
             dispatcher.utter_message(text="You also asked:", buttons=[second_button(label)])
         return events

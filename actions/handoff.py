@@ -1,11 +1,10 @@
-"""Hand the patient on: the online booking link, or a person at the clinic."""
+"""Hand the patient on: the online booking link, or a person at the clinic (texts in clinic/fact_replies.py)."""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.buttons import ASK_MORE, CALL_BACK
-from clinic import config, hours
+from clinic import config, fact_replies
 
 
 class ActionBookOnline(Action):
@@ -13,15 +12,7 @@ class ActionBookOnline(Action):
         return "action_book_online"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        dispatcher.utter_message(
-            text=(
-                "You can book dry needling (IMS) online any time, day or night: "
-                f"{clinic.booking_url} . Your first visit starts with an assessment. "
-                "Prefer a call from us instead?"
-            ),
-            buttons=[CALL_BACK, ASK_MORE],
-        )
+        dispatcher.utter_message(**fact_replies.booking(config.load()))
         return []
 
 
@@ -30,12 +21,6 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        if hours.is_open(clinic):
-            text = (f"Our front desk is in now: call {clinic.phone} to talk to someone right away. "
-                    "Or I can ask them to call you back.")
-        else:
-            text = f"{hours.open_status(clinic)} I can ask our front desk to call you back."
         # the call-back form follows (data/rules_callback.yml); it asks no health questions
-        dispatcher.utter_message(text=text + " I just need a few details (type 'never mind' to stop).")
+        dispatcher.utter_message(**fact_replies.request_human(config.load()))
         return []

@@ -15,6 +15,7 @@ from clinic.parse_result import SECOND_QUESTION, label
 MIN_CONFIDENCE = 0.2
 MIN_RATIO = 0.3
 PREFIX = "Or were you asking: "
+SMS_PREFIX = "Or: "  # a numbered SMS option must stay short: "3 Or: Will I be sore after?"
 
 
 def _confidence(parse: Dict[str, Any], name: str) -> float:
@@ -38,9 +39,10 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
     given = label(parse)
     if not _answerable(given):
         return None
-    second_question = (parse.get(SECOND_QUESTION) or {}).get("label")
+    if (parse.get(SECOND_QUESTION) or {}).get("label"):
+        return None  # two answers already go out in this turn: no third option
     for name in likely_labels(parse, limit=4):
-        if name in (given, second_question) or not _answerable(name):
+        if name == given or not _answerable(name):
             continue
         runner_up = _confidence(parse, name)
         if runner_up >= MIN_CONFIDENCE and runner_up >= MIN_RATIO * _confidence(parse, given):
@@ -49,7 +51,7 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
     return None
 
 
-def alternative_button(parse: Dict[str, Any], buttons=()) -> Optional[Dict[str, str]]:
+def alternative_button(parse: Dict[str, Any], buttons=(), sms: bool = False) -> Optional[Dict[str, str]]:
     """The button for alternative_label(), unless the answer already has one with that payload ("Book online")."""
     name = alternative_label(parse)
     if not name:
@@ -58,4 +60,4 @@ def alternative_button(parse: Dict[str, Any], buttons=()) -> Optional[Dict[str, 
     if any(b.get("payload") == button["payload"] for b in buttons or ()):
         return None
     title = button["title"].rstrip("?")
-    return {"title": f"{PREFIX}{title}?", "payload": button["payload"]}
+    return {"title": f"{SMS_PREFIX if sms else PREFIX}{title}?", "payload": button["payload"]}

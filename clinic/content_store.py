@@ -159,6 +159,8 @@ def live_answers_version(eng) -> Optional[Dict[str, Any]]:
 
 # -- releases ---------------------------------------------------------------------------------------
 def add_release(eng, author: str, note: str = "", **values: Any) -> int:
+    if "report" in values and not isinstance(values["report"], (str, type(None))):
+        values["report"] = json.dumps(values["report"], ensure_ascii=False)
     with eng.begin() as conn:
         result = conn.execute(insert(releases).values(
             status=values.pop("status", "training"), progress=values.pop("progress", "waiting to start"),
@@ -220,7 +222,11 @@ class LiveContent:
 
     def current(self) -> "LiveContent":
         url = url_from_env()
-        if not url:
+        if not url:  # switched off: clinic.yml and domain.yml alone, nothing remembered from before
+            if self._url is not None:
+                with self._lock:
+                    self.settings = self.settings_version = self.answers_version = None
+                    self.answers, self._key, self._url = {}, (None, None), None
             return self
         now = time.monotonic()
         if url == self._url and now - self._checked < self.refresh:

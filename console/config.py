@@ -1,12 +1,14 @@
-"""Settings from the environment, and the clinic's opening hours from clinic.yml."""
+"""Settings from the environment, and the clinic's opening hours (the live settings, else clinic.yml)."""
+import logging
 import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Set, Tuple
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
-import yaml
+logger = logging.getLogger("console")
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("America/Vancouver")
@@ -36,6 +38,15 @@ def tracker_url() -> str:
 
 def callback_url() -> str:
     return os.environ.get("CALLBACK_DB_URL") or _sqlite("var/callbacks.db")
+
+
+def content_url() -> Optional[str]:
+    """The clinic's content store (clinic/content_store.py): CLINIC_CONTENT_DB_URL, else the call-back
+    database; None when CLINIC_CONTENT_DB_URL is "off"."""
+    value = os.environ.get("CLINIC_CONTENT_DB_URL")
+    if value is None:
+        return callback_url()
+    return None if value.strip().lower() in ("", "off", "none") else value.strip()
 
 
 def console_url() -> str:
@@ -72,30 +83,74 @@ def local(dt: Optional[datetime]) -> Optional[datetime]:
 
 
 class Hours:
-    """Opening hours from clinic.yml (CLINIC_CONFIG or the repo's file)."""
+    """Opening hours, holidays and the front-desk email from the clinic's live settings: the newest
+    version saved on the settings page, else clinic.yml (clinic/settings_form.current), as the assistant
+    reads them (clinic.config.load). Re-read every REFRESH seconds, so the console and the assistant agree
+    on "after hours" without a restart. `path` names a file to read instead (no store)."""
+
+    REFRESH = 5.0
 
     def __init__(self, path: Optional[str] = None):
-        path = path or os.environ.get("CLINIC_CONFIG") or str(ROOT / "clinic.yml")
-        self.hours: Dict[int, Tuple[int, int]] = {}
-        self.holidays = set()
-        self.front_desk_email = None
+        self.path = path
+        self._checked = float("-inf")
+        self._hours: Dict[int, Tuple[int, int]] = {}
+        self._holidays: Set[str] = set()
+        self._front_desk_email: Optional[str] = None
+        self._good = False
+        self._refresh()
+
+    def _body(self) -> dict:
+        from clinic import content_store, settings_form  # here: console.config is imported everywhere
+        if self.path:
+            return settings_form.from_clinic_yml(self.path)
+        url = content_url()
+        return settings_form.current(content_store.engine(url) if url else None)
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.REFRESH:
+            return
+        self._checked = now
         try:
-            data = yaml.safe_load(Path(path).read_text()) or {}
-        except OSError:
-            data = {}
+            data = self._body() or {}
+        except Exception as error:  # the store or the file unreadable: keep what we had
+            logger.warning("clinic settings unreadable (%s); %s", type(error).__name__,
+                           "keeping the last good hours" if self._good else "no opening hours known")
+            return
+        hours = {}
         for i, day in enumerate(DAYS):
             value = (data.get("hours") or {}).get(day)
             if isinstance(value, str) and "-" in value:
-                start, end = value.split("-", 1)
-                self.hours[i] = (_minutes(start), _minutes(end))
-        self.holidays = {str(h) for h in data.get("holidays") or []}
-        self.front_desk_email = data.get("front_desk_email") or data.get("email")
+                try:
+                    start, end = value.split("-", 1)
+                    hours[i] = (_minutes(start), _minutes(end))
+                except ValueError:
+                    continue
+        self._hours, self._holidays = hours, {str(h) for h in data.get("holidays") or []}
+        self._front_desk_email = data.get("front_desk_email") or data.get("email")
+        self._good = True
+
+    @property
+    def hours(self) -> Dict[int, Tuple[int, int]]:
+        self._refresh()
+        return self._hours
+
+    @property
+    def holidays(self) -> Set[str]:
+        self._refresh()
+        return self._holidays
+
+    @property
+    def front_desk_email(self) -> Optional[str]:
+        self._refresh()
+        return self._front_desk_email
 
     def is_open(self, when_utc: datetime) -> bool:
         t = local(when_utc)
-        if t.date().isoformat() in self.holidays or t.weekday() not in self.hours:
+        hours = self.hours
+        if t.date().isoformat() in self.holidays or t.weekday() not in hours:
             return False
-        start, end = self.hours[t.weekday()]
+        start, end = hours[t.weekday()]
         return start <= t.hour * 60 + t.minute < end
 
 

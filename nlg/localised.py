@@ -1,11 +1,22 @@
-"""Rasa's own responses, but in the patient's language where we have it (issue 17).
+"""Rasa's own responses, in the patient's language where we have it (issue 17), with the answer
+texts the clinic published from the console (issue 18).
 
 Configured in endpoints.yml (`nlg: type: nlg.localised.LocalisedResponses`). Runs in the Rasa server,
 so the emergency reply in Korean needs no action server, exactly like the English one. For
 `utter_emergency` and `utter_other_language`, when the patient's message was not English (the
 language the NLU pipeline put in the parse result, components/emergency_net.py), the text comes from
-clinic/language_replies.py; everything else, and anything that goes wrong here, is Rasa's usual
-response from domain.yml (English, still with 911 / 988).
+clinic/language_replies.py; those two are never overridden by the console.
+
+Every other response is Rasa's usual one from domain.yml, with its text replaced when the live answers
+version (clinic/content_store.py, set live by a release) overrides it: the SMS text on SMS when one was
+written, else the web text; buttons and everything else as in domain.yml. Every path a reply takes
+comes through here: a rule's utter_*, an FAQ answer picked by the response selector
+(ActionRetrieveResponse), and a custom action's `utter_message(response=...)` (the second answer of a
+two-question message). Anything that goes wrong here gives the domain text.
+
+An FAQ answer given with a close runner-up gets one more button, "Or were you asking: ...?"
+(clinic/alternative.py, issue 19); on SMS only when the answer still fits two segments with it (the
+"Ask something else" option makes room first).
 """
 import logging
 from typing import Any, Dict, Optional, Text
@@ -13,10 +24,11 @@ from typing import Any, Dict, Optional, Text
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from clinic import language_replies
+from clinic import answer_catalogue, language_replies
 
 logger = logging.getLogger(__name__)
 LOCALISED = {"utter_emergency", "utter_other_language"}
+SMS_CHANNEL = "twilio"
 
 
 def reply_language(tracker: DialogueStateTracker) -> Optional[str]:
@@ -24,6 +36,61 @@ def reply_language(tracker: DialogueStateTracker) -> Optional[str]:
     if not isinstance(language, dict):
         return None
     return language.get("reply") or language.get("code")
+
+
+def on_sms(tracker: DialogueStateTracker, output_channel: Text) -> bool:
+    """The SMS channel collects replies in a CollectingOutputChannel ("collector"), so the channel the
+    patient wrote on is the tracker's; an output channel named twilio counts too."""
+    if output_channel == SMS_CHANNEL:
+        return True
+    latest = tracker.latest_message
+    return bool(latest is not None and getattr(latest, "input_channel", None) == SMS_CHANNEL)
+
+
+def live_answers() -> Dict[str, Any]:
+    from clinic.content_store import LIVE  # here: a store that is off or unreadable reads as {}
+    return LIVE.current().answers or {}
+
+
+def with_live_text(message: Optional[Dict[Text, Any]], utter_action: Text, tracker: DialogueStateTracker,
+                   output_channel: Text) -> Optional[Dict[Text, Any]]:
+    """`message` (the domain response) with the live override's text, if there is one."""
+    if not message or utter_action in LOCALISED or not answer_catalogue.is_editable(utter_action):
+        return message
+    try:
+        own = answer_catalogue.live_override(live_answers(), utter_action)
+        if own:
+            text = own["sms"] if own["sms"] and on_sms(tracker, output_channel) else own["text"]
+            return {**message, "text": text}
+    except Exception as error:  # the shipped text is always a good answer
+        logger.error("live answer for %s not used (%s); domain text", utter_action, type(error).__name__)
+    return message
+
+
+def with_alternative(message: Optional[Dict[Text, Any]], utter_action: Text, tracker: DialogueStateTracker,
+                     output_channel: Text) -> Optional[Dict[Text, Any]]:
+    """`message` with the one-tap alternative added when the model's runner-up was close (FAQ answers only)."""
+    if not message or not utter_action.startswith("utter_faq/") or tracker.latest_message is None:
+        return message
+    try:
+        from clinic.alternative import alternative_button
+        from channels.sms_text import segments, render
+
+        buttons = list(message.get("buttons") or [])
+        sms = on_sms(tracker, output_channel)
+        extra = alternative_button(tracker.latest_message.parse_data or {}, buttons, sms=sms)
+        if extra is None:
+            return message
+        chosen = buttons + [extra]  # last: "1" stays "Book online" on SMS, as patients learn it
+        if sms:
+            roomier = [b for b in buttons if b.get("payload") != "/ask_more"] + [extra]
+            chosen = next((c for c in (chosen, roomier) if segments(render([{**message, "buttons": c}])) <= 2), None)
+            if chosen is None:
+                return message
+        return {**message, "buttons": chosen}
+    except Exception as error:  # the answer without the extra button is still the answer
+        logger.error("alternative for %s not added (%s)", utter_action, type(error).__name__)
+        return message
 
 
 class LocalisedResponses(TemplatedNaturalLanguageGenerator):
@@ -43,4 +110,6 @@ class LocalisedResponses(TemplatedNaturalLanguageGenerator):
                     return message
             except Exception as error:  # never a missing reply: the English response follows
                 logger.error("localised %s failed (%s); English reply", utter_action, type(error).__name__)
-        return await super().generate(utter_action, tracker, output_channel, **kwargs)
+        message = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        message = with_live_text(message, utter_action, tracker, output_channel)
+        return with_alternative(message, utter_action, tracker, output_channel)

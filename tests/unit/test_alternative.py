@@ -1,4 +1,8 @@
 """The one-tap alternative beside an answer (clinic/alternative.py, issue 19)."""
+import asyncio
+import functools
+from pathlib import Path
+
 from clinic.alternative import alternative_button, alternative_label
 
 
@@ -48,3 +52,49 @@ def test_an_intent_runner_up_and_no_duplicate_of_the_answers_own_buttons():
     assert alternative_button(p)["payload"] == "/ask_cost"
     p = parse("faq/session_details", [("faq/session_details", 0.5), ("book_appointment", 0.4)])
     assert alternative_button(p, [{"title": "Book online", "payload": "/book_appointment"}]) is None
+
+
+# -- as sent: nlg/localised.py adds the button in the Rasa server, on the web and within SMS's two segments
+@functools.lru_cache(maxsize=1)
+def _domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+
+
+def _sent(channel, ranking, name="utter_faq/does_it_hurt"):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from nlg.localised import LocalisedResponses
+
+    domain = _domain()
+    tracker = DialogueStateTracker("patient", domain.slots)
+    p = parse(name.replace("utter_", ""), ranking)
+    tracker.update(UserUttered("does it hurt or will i be sore", intent=p["intent"], parse_data={"text": "x", **p},
+                               input_channel=channel))
+    return asyncio.run(LocalisedResponses(domain=domain).generate(name, tracker, "collector"))
+
+
+def test_the_web_answer_carries_the_alternative_after_its_own_buttons():
+    message = _sent("socketio", [("faq/does_it_hurt", 0.55), ("faq/soreness_after", 0.35)])
+    assert message["buttons"][-1] == {"title": "Or were you asking: Will I be sore after?",
+                                      "payload": "Will I be sore after dry needling?"}
+    assert message["buttons"][0]["title"] == "Book online"
+    clear = _sent("socketio", [("faq/does_it_hurt", 0.95), ("faq/soreness_after", 0.03)])
+    assert all("Or were you asking" not in b["title"] for b in clear["buttons"])
+
+
+def test_on_sms_the_alternative_is_a_short_numbered_option_within_two_segments():
+    from channels.sms_text import render, segments
+
+    message = _sent("twilio", [("faq/does_it_hurt", 0.55), ("faq/soreness_after", 0.35)])
+    sms = render([message])
+    assert "Or: Will I be sore after?" in sms and segments(sms) <= 2
+    # every pair of FAQ answers: the alternative is offered only when it fits
+    from actions.buttons import FAQ_BUTTONS
+    for given in FAQ_BUTTONS:
+        for other in FAQ_BUTTONS:
+            if other != given:
+                sent = _sent("twilio", [(f"faq/{given}", 0.5), (f"faq/{other}", 0.4)], f"utter_faq/{given}")
+                assert segments(render([sent])) <= 2, (given, other)

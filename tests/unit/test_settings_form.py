@@ -230,3 +230,12 @@ def test_a_saved_version_reaches_the_assistant_after_the_refresh_and_survives_a_
     time.sleep(0.35)
     clinic = config.load()
     assert content_store.LIVE._failing and clinic.phone == "604-931-2200" and 5 not in clinic.hours
+
+
+def test_every_fact_reply_of_the_shipped_clinic_file_fits_two_sms_segments():
+    from channels.sms_text import render, segments
+    from clinic import config, fact_replies
+
+    clinic = config.load(str(config.DEFAULT_PATH))
+    for name, _label, message, _fields in fact_replies.all_replies(clinic):
+        assert segments(render([message])) <= 2, name

@@ -39,6 +39,15 @@ EXTRA_TESTS :=
 -include mk/*.mk
 RUN_SETUP := $(if $(wildcard mk/console.mk),console-setup)
 
+# Published models (endpoints.yml `models:`): the console's model server, and its token, made once
+# into var/model_server_token when none is given (never in the repository).
+export MODEL_SERVER_URL ?= http://127.0.0.1:$(or $(CONSOLE_PORT),8090)/model/live
+ifndef MODEL_SERVER_TOKEN
+MODEL_SERVER_TOKEN := $(shell mkdir -p var && { test -s var/model_server_token || (umask 077 && \
+	od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > var/model_server_token); } && cat var/model_server_token)
+endif
+export MODEL_SERVER_TOKEN
+
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it)"; exit 1; }
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
@@ -81,7 +90,7 @@ heldout: train
 	$(PY) -m tests.heldout.score --floor-accuracy 0.95
 
 # tests/faults kills and restarts real processes; tests/fuzz runs a small fuzz campaign (FUZZ_CASES)
-test: setup validate unit train stories heldout
+test: setup validate unit train stories heldout $(RUN_SETUP)
 	$(PY) -m pytest -q tests/integration tests/production tests/faults tests/fuzz
 	@$(if $(EXTRA_TESTS),$(MAKE) --no-print-directory $(EXTRA_TESTS))
 

@@ -8,6 +8,9 @@ set -euo pipefail
 var="$(realpath -m "${VAR_DIR:-var}")"  # logs, supervisor's socket; tests use their own
 mkdir -p "$var/log"
 export CONSOLE_PORT="${CONSOLE_PORT:-8090}" OUTBOX_DIR="${OUTBOX_DIR:-$var/outbox}"
+# endpoints.yml's model server (published models): the console, with the token made once by the Makefile
+export MODEL_SERVER_URL="${MODEL_SERVER_URL:-http://127.0.0.1:${CONSOLE_PORT}/model/live}"
+export MODEL_SERVER_TOKEN="${MODEL_SERVER_TOKEN:-$(cat var/model_server_token 2>/dev/null)}"
 conf="$var/supervisord.conf"
 
 program() {  # name, command: one supervised process, its output in var/log/<name>.log

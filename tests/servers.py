@@ -85,6 +85,10 @@ class Stack:
             "CALLBACK_DB_URL": f"sqlite:///{self.workdir / 'callbacks.db'}",
             "TWILIO_AUTH_TOKEN": "test-token-not-a-secret",
             "TWILIO_WEBHOOK_URL": f"http://127.0.0.1:{self.rasa_port}/webhooks/twilio/webhook",
+            # endpoints.yml's model server: nothing listens on port 9, so each server keeps the model it
+            # was started with (never a console that happens to run on this machine)
+            "MODEL_SERVER_URL": "http://127.0.0.1:9/model/live",
+            "MODEL_SERVER_TOKEN": "no-model-server",
             **(env or {}),
         }
         self.processes = {}

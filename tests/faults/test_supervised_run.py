@@ -43,6 +43,9 @@ def supervised(tmp_path_factory):
            "TRACKER_DB": str(workdir / "tracker.db"), "CALLBACK_DB_URL": f"sqlite:///{workdir / 'callbacks.db'}",
            "CONSOLE_DB_URL": f"sqlite:///{workdir / 'console.db'}",
            "WEB_ORIGINS": f"http://127.0.0.1:{ports['WEB_PORT']}",
+           # this run's own console as the model server, never one that happens to run on this machine
+           "MODEL_SERVER_URL": f"http://127.0.0.1:{ports['CONSOLE_PORT']}/model/live",
+           "MODEL_SERVER_TOKEN": "test-token-not-a-secret",
            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "FRONT_DESK_EMAIL": "desk@example.com"}
     newest_model()  # fails clearly when there is no trained model
     log = workdir / "run.log"

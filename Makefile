@@ -100,6 +100,7 @@ eval: eval-compare
 # Speed and memory, ours against the stock `rasa init` configuration on the same data.
 bench: train
 	$(PY) bench/run.py
+	$(PY) bench/publish_swap.py
 
 # Never silent: 10,000 generated requests on REST, signed SMS and socket.io (tests/fuzz/campaign.py).
 fuzz: train

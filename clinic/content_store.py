@@ -91,7 +91,11 @@ def engine(url: Optional[str] = None):
             kwargs = {"pool_pre_ping": True}
             if url.startswith("sqlite"):
                 kwargs["connect_args"] = {"timeout": 15}
-            made = create_engine(url, **kwargs)
+            # SQLAlchemy 2.x (the console's venv) would pick psycopg 3 for a bare postgresql:// URL;
+            # both venvs have psycopg2
+            driver_url = ("postgresql+psycopg2://" + url.split("://", 1)[1]
+                          if url.startswith(("postgresql://", "postgres://")) else url)
+            made = create_engine(driver_url, **kwargs)
             metadata.create_all(made)
             _engines[url] = made
         return _engines[url]

@@ -27,10 +27,10 @@ console-setup: $(CONSOLE_VENV)/.installed console/node_modules/axe-core/axe.min.
 
 console-test-unit: console-setup
 	$(CONSOLE_PY) -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning -W 'ignore:Using' tests/console \
-		--ignore=tests/console/test_console_e2e.py
+		--ignore=tests/console/test_console_e2e.py --ignore=tests/console/test_clinic_admin_e2e.py
 
 console-test-e2e: console-setup train
-	$(PY) -m pytest -q -p no:cacheprovider tests/console/test_console_e2e.py
+	$(PY) -m pytest -q -p no:cacheprovider tests/console/test_console_e2e.py tests/console/test_clinic_admin_e2e.py
 
 console-test: console-test-unit console-test-e2e
 

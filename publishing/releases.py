@@ -122,7 +122,8 @@ def start(eng, author: str, note: str = "") -> int:
 
 
 def log_path(release_id: int) -> Path:
-    return ROOT / "var" / "log" / f"publish-{int(release_id)}.log"
+    """Beside the release's own files, so two stores (a test's, the clinic's) never share a log."""
+    return releases_dir() / str(int(release_id)) / "publish.log"
 
 
 def spawn(release_id: int) -> None:

@@ -1,6 +1,6 @@
 """One candidate, in the background: labels checked, model trained (or reused), gate run; progress and
 the report written to its releases row as it goes. Started by the console:
-    .venv/bin/python -m publishing run <release_id>     (output in var/log/publish-<id>.log)
+    .venv/bin/python -m publishing run <release_id>     (output in <RELEASES_DIR>/<id>/publish.log)
 """
 import logging
 import os
@@ -125,7 +125,7 @@ def run(release_id: int) -> int:
     except Exception as error:  # the page says it stopped; the log has the details
         logger.exception("release %s stopped", release_id)
         store.update_release(eng, release_id, status="error", finished_at=store.utcnow(),
-                             progress=f"stopped by an error ({type(error).__name__}); see var/log/publish-{release_id}.log")
+                             progress=f"stopped by an error ({type(error).__name__}); see {releases.log_path(release_id)}")
         return 2
 
 

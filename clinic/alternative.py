@@ -3,8 +3,9 @@ goes out with one more button, "Or were you asking: How long, how many sessions?
 
 The "did you mean" stays for real doubt (no answer given); this is for an answer given with a close second.
 Thresholds chosen on the development sets (held-out, real-world dev, dev2, dev3; never a test part): with a
-runner-up at >= 0.2 and >= 0.3 x the answer's own confidence, the alternative shows on 56 of 887 answers and
-is the right one for 8 of the 39 wrong answers (scripts/eval_compare.py reports "right within one tap").
+runner-up at >= 0.2 and >= 0.3 x the answer's own confidence, the alternative shows beside 39 of 516 FAQ
+answers and is the right one for 5 of their 27 wrong ones (0.1 / 0.2: 66 shown for 7).
+scripts/eval_compare.py counts it in "right within one tap".
 """
 from typing import Any, Dict, Optional
 
@@ -37,8 +38,8 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
     """The runner-up worth one button, or None (not an answer we offer alternatives to, or no close second)."""
     parse = parse or {}
     given = label(parse)
-    if not _answerable(given):
-        return None
+    if not given.startswith("faq/") or not _answerable(given):
+        return None  # FAQ answers only: nlg/localised.py adds the button to those (the actions' replies have none)
     if (parse.get(SECOND_QUESTION) or {}).get("label"):
         return None  # two answers already go out in this turn: no third option
     for name in likely_labels(parse, limit=4):

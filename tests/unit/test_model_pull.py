@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_fixes import model_pull
-from tests.servers import free_port, newest_model
+from tests.servers import free_port
 
 
 class FakeProcessor:
@@ -103,42 +103,6 @@ def test_a_model_that_fails_to_load_leaves_the_old_one_and_is_reported_once(monk
         asyncio.run(model_pull.update_model_from_server(EndpointConfig("http://models.example/model"), agent))
     assert agent.processor.name == "old"
     assert sum("could not be loaded" in r.getMessage() for r in caplog.records) == 1
-
-
-@pytest.mark.parametrize("answer", ["unreachable", "204"])
-def test_the_local_model_loads_when_the_model_server_has_none_or_is_down(answer):
-    """Rasa 3.6 alone starts with no model at all here."""
-    model = newest_model()
-    port = free_port()
-
-    async def scenario():
-        runner = None
-        if answer == "204":
-            app = web.Application()
-            asked = []
-
-            async def live(request):
-                asked.append(request.headers.get("If-None-Match"))
-                return web.Response(status=204)
-            app.router.add_get("/model/live", live)
-            runner = web.AppRunner(app)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-        server = EndpointConfig(f"http://127.0.0.1:{port}/model/live", token="t", wait_time_between_pulls=0)
-        try:
-            agent = await model_pull.load_agent(model_path=model, endpoints=AvailableEndpoints(model=server))
-        finally:
-            if runner:
-                await runner.cleanup()
-        return agent, (asked if answer == "204" else None)
-    agent, asked = asyncio.run(scenario())
-    assert agent.is_ready() and agent.processor.model_filename == Path(model).name
-    sha = hashlib.sha256(Path(model).read_bytes()).hexdigest()
-    assert agent.fingerprint == sha  # the model server's ETag for this same file: not pulled again
-    if asked is not None:
-        assert asked == [sha]
-    reply = asyncio.run(agent.parse_message("is this acupuncture?"))
-    assert reply["intent"]["name"]
 
 
 def test_apply_replaces_rasas_functions():

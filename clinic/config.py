@@ -113,7 +113,7 @@ def load(path: Optional[str] = None) -> Clinic:
         return clinic
 
 
-_stored: Dict[int, Clinic] = {}
+_stored: Dict[Tuple[Optional[str], int], Clinic] = {}  # (store URL, version id) -> its parsed facts
 
 
 def _from_store() -> Optional[Clinic]:
@@ -125,7 +125,8 @@ def _from_store() -> Optional[Clinic]:
         return None
     if content.settings is None:
         return None
-    cached = _stored.get(content.settings_version)
+    key = (content.url, content.settings_version)
+    cached = _stored.get(key)
     if cached is None:
         try:
             cached = parse(content.settings)
@@ -135,7 +136,7 @@ def _from_store() -> Optional[Clinic]:
                                               content.settings_version, error)
             return None
         _stored.clear()
-        _stored[content.settings_version] = cached
+        _stored[key] = cached
     return cached
 
 

@@ -12,8 +12,8 @@ server on its next message, with no restart and no file to copy (two servers on 
   gate's report, progress). The live one is `content_live['release']`.
 
 Works on SQLAlchemy 1.4 (Rasa's venv) and 2.x (the console's venv): Core only.
-Database: $CLINIC_CONTENT_DB_URL, else $CALLBACK_DB_URL; "off" (or "") turns the store off and the
-assistant reads clinic.yml alone (unit tests, a developer's laptop).
+Database: $CLINIC_CONTENT_DB_URL, else $CALLBACK_DB_URL, else var/callbacks.db (as callbacks/store.py);
+"off" (or "") turns the store off and the assistant reads clinic.yml alone (unit tests).
 """
 import json
 import logging
@@ -71,9 +71,11 @@ def utcnow() -> datetime:
 
 
 def url_from_env() -> Optional[str]:
+    """$CLINIC_CONTENT_DB_URL, else $CALLBACK_DB_URL, else the call-back store's own default (so the console,
+    the workers and every server agree without being told); None when switched off ("off" or "")."""
     value = os.environ.get("CLINIC_CONTENT_DB_URL")
     if value is None:
-        value = os.environ.get("CALLBACK_DB_URL", "")
+        value = os.environ.get("CALLBACK_DB_URL") or f"sqlite:///{os.path.abspath('var/callbacks.db')}"
     return None if value.strip().lower() in ("", "off", "none") else value.strip()
 
 
@@ -91,6 +93,10 @@ def engine(url: Optional[str] = None):
             kwargs = {"pool_pre_ping": True}
             if url.startswith("sqlite"):
                 kwargs["connect_args"] = {"timeout": 15}
+            elif url.startswith(("postgresql", "postgres")):  # a database that never answers holds no one
+                kwargs["connect_args"] = {"connect_timeout": 3, "keepalives": 1, "keepalives_idle": 10,
+                                          "keepalives_interval": 3, "keepalives_count": 3,
+                                          "options": "-c statement_timeout=3000"}
             # SQLAlchemy 2.x (the console's venv) would pick psycopg 3 for a bare postgresql:// URL;
             # both venvs have psycopg2
             driver_url = ("postgresql+psycopg2://" + url.split("://", 1)[1]
@@ -225,44 +231,64 @@ class LiveContent:
         self._failing = False
 
     def current(self) -> "LiveContent":
+        """Never holds a caller for long: the look-up runs in its own thread, waited for at most
+        WAIT_SECONDS (and not at all while the store is failing); a stuck one leaves the last good content
+        in use until it ends (PostgreSQL connect and statement timeouts: 3 s)."""
         url = url_from_env()
         if not url:  # switched off: clinic.yml and domain.yml alone, nothing remembered from before
-            if self._url is not None:
-                with self._lock:
+            if self._url is not None and self._lock.acquire(blocking=False):
+                try:
                     self.settings = self.settings_version = self.answers_version = None
                     self.answers, self._key, self._url = {}, (None, None), None
+                finally:
+                    self._lock.release()
             return self
-        now = time.monotonic()
-        if url == self._url and now - self._checked < self.refresh:
+        if url == self._url and time.monotonic() - self._checked < self.refresh:
             return self
-        with self._lock:
-            if url == self._url and time.monotonic() - self._checked < self.refresh:
-                return self
-            try:
-                eng = engine(url)
-                with eng.connect() as conn:
-                    newest = conn.execute(select(func.max(versions.c.id)).where(versions.c.kind == SETTINGS)).scalar()
-                    answers_ref = conn.execute(select(live.c.ref).where(live.c.kind == ANSWERS)).scalar()
-                key = (newest, answers_ref)
-                if key != self._key or url != self._url:
-                    settings = version(eng, newest) if newest else None
-                    answers = version(eng, answers_ref) if answers_ref else None
-                    self.settings = settings["body"] if settings else None
-                    self.settings_version = newest
-                    self.answers = (answers["body"] if answers else {}) or {}
-                    self.answers_version = answers_ref
-                    self._key, self._url = key, url
-                if self._failing:
-                    logger.warning("content store readable again")
-                self._failing = False
-            except Exception as error:
-                if not self._failing:
-                    logger.error("content store unreadable (%s); keeping the last good settings and answers",
-                                 type(error).__name__)
-                self._failing = True
-                self._url = url  # retry after REFRESH_SECONDS, not on every call
-            self._checked = time.monotonic()
+        if not self._lock.acquire(blocking=False):
+            return self  # a look-up is under way (perhaps stuck): the last good content
+        self._checked = time.monotonic()
+        worker = threading.Thread(target=self._refresh, args=(url,), daemon=True, name="content-store")
+        worker.start()
+        if not self._failing:
+            worker.join(self.WAIT_SECONDS)
         return self
+
+    WAIT_SECONDS = 0.5
+
+    @property
+    def url(self) -> Optional[str]:
+        """The store the content was read from (a version id means something only within one store)."""
+        return self._url
+
+    def _refresh(self, url: str) -> None:
+        try:
+            eng = engine(url)
+            with eng.connect() as conn:
+                newest = conn.execute(select(func.max(versions.c.id)).where(versions.c.kind == SETTINGS)).scalar()
+                answers_ref = conn.execute(select(live.c.ref).where(live.c.kind == ANSWERS)).scalar()
+            key = (newest, answers_ref)
+            if key != self._key or url != self._url:
+                settings = version(eng, newest) if newest else None
+                answers = version(eng, answers_ref) if answers_ref else None
+                # each attribute is replaced whole: a reader sees the old or the new value, never half
+                self.settings = settings["body"] if settings else None
+                self.settings_version = newest
+                self.answers = (answers["body"] if answers else {}) or {}
+                self.answers_version = answers_ref
+                self._key, self._url = key, url
+            if self._failing:
+                logger.warning("content store readable again")
+            self._failing = False
+        except Exception as error:
+            if not self._failing:
+                logger.error("content store unreadable (%s); keeping the last good settings and answers",
+                              type(error).__name__)
+            self._failing = True
+            self._url = url  # retry after REFRESH_SECONDS, not on every call
+        finally:
+            self._checked = time.monotonic()
+            self._lock.release()
 
 
 LIVE = LiveContent()

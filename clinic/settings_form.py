@@ -199,6 +199,9 @@ def validate(body: Mapping[str, Any]) -> Dict[str, str]:
                                  "https://yourclinic.janeapp.com/." if not value.lower().startswith("https://")
                                  else "This does not look like a web address (no spaces; a domain such as "
                                       "yourclinic.janeapp.com).")
+            elif f.key == "nurse_line" and not re.search(r"\d", value):
+                # patients are told to call it for health questions: it must hold a number to call
+                errors[f.key] = "Include the number to call, e.g. 8-1-1 (HealthLink BC)."
     hours = body.get("hours") or {}
     for day in DAYS:
         problem = _hours_problem(hours.get(day))

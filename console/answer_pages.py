@@ -6,7 +6,6 @@ reaches patients only when a release is published (/admin/publish sets it live);
 the live version (nlg/localised.py). Emergency and crisis texts, and the call-back form's questions,
 are shown here but cannot be changed: no form, and a POST is refused.
 """
-import os
 from typing import Any, Dict
 from urllib.parse import urlencode
 
@@ -22,13 +21,11 @@ GROUPS = (("faq", "FAQ answers"), ("scoped", "Other replies"),
 
 def store():
     """The content store's engine: $CLINIC_CONTENT_DB_URL, else the call-back database."""
-    url = os.environ.get("CLINIC_CONTENT_DB_URL")
-    if url is None:
-        url = config.callback_url()
-    if url.strip().lower() in ("", "off", "none"):
+    url = config.content_url()
+    if not url:
         raise Denied(503, "Answer texts cannot be saved: the content store is switched off "
                           "(CLINIC_CONTENT_DB_URL). Tell the administrator.")
-    return content_store.engine(url.strip())
+    return content_store.engine(url)
 
 
 def _versions(eng):
@@ -104,9 +101,19 @@ def answer_edit(ctx: Ctx):
     live = answer_catalogue.effective(_body(live_version))[name]
     text, sms, note = draft["text"], draft["sms"], ""
     errors, message, status = [], None, 200
+    current_base = str(draft_version["id"]) if draft_version else ""
+    base = current_base
 
     if ctx.request.method == "POST":
         action = ctx.field("action")
+        base = ctx.field("base_draft")
+        if action in ("save", "revert") and base != current_base:
+            # another admin saved a draft since this page was opened: saving now would drop their edit
+            status = 409
+            ctx.audit("answer refused", target=f"answer:{name}", detail="draft changed meanwhile")
+            errors = ["Someone saved another answer draft since you opened this page. Your text is below: "
+                      "open the page again to see theirs, then save yours."]
+            action = "conflict"
         text, sms, note = _text_field(ctx, "text"), (_text_field(ctx, "sms_text") or None), ctx.field("note")[:300]
         if action == "revert":
             if name not in draft_body:
@@ -135,6 +142,8 @@ def answer_edit(ctx: Ctx):
                 raise Redirect(_edit_url(name, saved=vid))
         elif action == "preview":
             errors = answer_catalogue.problems(name, text, sms)
+        elif action == "conflict":
+            pass
         else:
             raise Denied(400, "Unknown action.")
     elif ctx.arg("saved").isdigit():
@@ -142,7 +151,7 @@ def answer_edit(ctx: Ctx):
 
     preview = answer_catalogue.preview(name, text, sms) if text.strip() else None
     recent = content_store.history(eng, content_store.ANSWERS, limit=10)
-    return ctx.render("answer_edit.html", status=status, refused=status == 400, answer=answer, text=text, sms=sms or "", note=note,
+    return ctx.render("answer_edit.html", status=status, refused=status in (400, 409), base_draft=base, answer=answer, text=text, sms=sms or "", note=note,
                       errors=errors, message=message, preview=preview, draft=draft, live=live,
                       state=_state(draft, live), draft_version=draft_version, live_version=live_version,
                       recent=recent, touched=_touched(recent, name), max_text=answer_catalogue.MAX_TEXT)

@@ -41,12 +41,10 @@ def callback_url() -> str:
 
 
 def content_url() -> Optional[str]:
-    """The clinic's content store (clinic/content_store.py): CLINIC_CONTENT_DB_URL, else the call-back
-    database; None when CLINIC_CONTENT_DB_URL is "off"."""
-    value = os.environ.get("CLINIC_CONTENT_DB_URL")
-    if value is None:
-        return callback_url()
-    return None if value.strip().lower() in ("", "off", "none") else value.strip()
+    """The clinic's content store, by the same rule the assistant's servers use (clinic/content_store.py):
+    CLINIC_CONTENT_DB_URL, else the call-back database; None when switched off."""
+    from clinic.content_store import url_from_env
+    return url_from_env()
 
 
 def console_url() -> str:

@@ -29,12 +29,10 @@ FINISHED_AUDIT = {"passed": "candidate passed", "failed": "candidate failed", "r
 
 
 def content_engine():
-    url = os.environ.get("CLINIC_CONTENT_DB_URL")
-    if url is None:
-        url = config.callback_url()
-    if not url or url.strip().lower() in ("off", "none"):
+    url = config.content_url()
+    if not url:
         raise Denied(503, "Publishing needs the shared content database, which is turned off here.")
-    return store.engine(url.strip())
+    return store.engine(url)
 
 
 def _record_finished(ctx: Ctx, rows) -> None:

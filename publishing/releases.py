@@ -113,7 +113,8 @@ def start(eng, author: str, note: str = "") -> int:
     """A new candidate with the newest answers draft; its worker runs detached."""
     if running(eng):
         raise ValueError("A candidate is already being trained or checked. Wait for it to finish.")
-    ensure_initial(eng)  # so the very first model can be returned to
+    if store.live_ref(eng, store.RELEASE) is None:
+        ensure_initial(eng)  # before the first publish only: the servers' starting model, to return to
     draft = store.latest_version(eng, store.ANSWERS)
     rid = store.add_release(eng, author, note=note, status="training", progress="waiting to start",
                             answers_version=draft["id"] if draft else None)
@@ -130,7 +131,8 @@ def spawn(release_id: int) -> None:
     log = log_path(release_id)
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONHASHSEED": "0"}
+           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONHASHSEED": "0",
+           "CLINIC_CONTENT_DB_URL": store.url_from_env() or "off"}  # the very store the console wrote the row to
     with log.open("ab") as out:
         subprocess.Popen([assistant_python(), "-m", "publishing", "run", str(int(release_id))], cwd=ROOT, env=env,
                          stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
@@ -172,6 +174,8 @@ def rollback(eng, release_id: int, author: str) -> dict:
     chosen = store.release(eng, release_id)
     if not chosen["model_file"] or not Path(chosen["model_file"]).is_file():
         raise ValueError("That model's file is no longer on this machine.")
+    if file_sha256(chosen["model_file"]) != chosen["model_sha256"]:  # else every server would refuse it
+        raise ValueError("That model's file has changed since it was published; it cannot be returned to.")
     _make_live(eng, chosen, author)
     return chosen
 

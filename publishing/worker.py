@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from clinic import content_store as store
+from clinic import answer_catalogue, content_store as store
 from publishing import answers, gate, inputs, releases
 
 logger = logging.getLogger("publishing")
@@ -86,16 +86,22 @@ def run(release_id: int) -> int:
         data_sha = inputs.training_hash(data_dir)
         labelled = inputs.labelled_examples(data_dir / inputs.REVIEWED_NAME)
         harmful = inputs.harmful_labels(labelled)
-        if harmful:
-            report = {"passed": False, "failures": [inputs.refusal(h) for h in harmful], "figures": {},
+        draft = store.version(eng, row["answers_version"]) if row["answers_version"] else None
+        # the answers are checked again as a whole (the console checked each on save; the shipped texts may
+        # have changed since, e.g. a 911 added that an older override would drop)
+        bad_answers = answer_catalogue.body_problems(draft["body"]) if draft else {}
+        if harmful or bad_answers:
+            failures = [inputs.refusal({**h, "text": gate.mask(h["text"])}) for h in harmful]
+            failures += [f"Answer {name}: {' '.join(why)}" for name, why in sorted(bad_answers.items())]
+            report = {"passed": False, "failures": failures, "figures": {},
                       "changes": [], "refused_labels": [{"text": gate.mask(h["text"]), "label": h["label"],
                                                          "kind": h["kind"]} for h in harmful]}
+            what = (f"{len(harmful)} staff label(s) would answer an emergency wrongly" if harmful
+                    else f"{len(bad_answers)} answer text(s) cannot be sent")
             store.update_release(eng, release_id, status="refused", data_sha256=data_sha, report=report,
-                                 progress=f"refused: {len(harmful)} staff label(s) would answer an emergency wrongly",
-                                 finished_at=store.utcnow())
+                                 progress=f"refused: {what}", finished_at=store.utcnow())
             return 1
 
-        draft = store.version(eng, row["answers_version"]) if row["answers_version"] else None
         too_long = answers.sms_too_long(answers.candidate(answers.domain_responses(), draft and draft["body"]))
 
         reused = releases.reusable(eng, data_sha, exclude=release_id)

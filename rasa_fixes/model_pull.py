@@ -65,6 +65,9 @@ def swap(agent: Agent, processor: MessageProcessor, fingerprint: str) -> None:
         agent.nlg.responses = agent.domain.responses if agent.domain else {}
 
 
+START_PULL_SECONDS = 60
+
+
 async def update_model_from_server(model_server: Any, agent: Agent) -> None:
     """Replaces rasa.core.agent._update_model_from_server (the pulling job calls it by that name)."""
     if not is_url(model_server.url or ""):
@@ -76,19 +79,23 @@ async def update_model_from_server(model_server: Any, agent: Agent) -> None:
     directory = tempfile.mkdtemp(prefix="model-pull-")
     fingerprint = None
     try:
-        fingerprint = await _rasa_pull(model_server, agent.fingerprint, directory)
+        # a model that failed to load here is named as the one we have: the server answers 304, not the file
+        fingerprint = await _rasa_pull(model_server, getattr(agent, "_clinic_failed", None) or agent.fingerprint,
+                                       directory)
         model = _model_file(directory) if fingerprint else None
         if not model:
             return
-        if SHA256.match(fingerprint.strip('"')) and file_sha256(model) != fingerprint.strip('"'):
+        loop = asyncio.get_running_loop()
+        if SHA256.match(fingerprint.strip('"')) and \
+                await loop.run_in_executor(None, file_sha256, model) != fingerprint.strip('"'):
             logger.error("model from the model server does not match its ETag (cut short?); not loaded")
             return
         if fingerprint == getattr(agent, "_clinic_failed", None):
             return
         logger.info("new model %s from the model server: loading it beside the current one", fingerprint[:12])
-        loop = asyncio.get_running_loop()
         processor = await loop.run_in_executor(None, build_processor, agent, model)
         swap(agent, processor, fingerprint)
+        agent._clinic_failed = None
         logger.info("now serving model %s (%s)", fingerprint[:12], processor.model_filename)
     except Exception as error:
         if fingerprint_failed(agent, fingerprint):
@@ -132,7 +139,10 @@ async def load_agent(model_path: Optional[str] = None, model_server: Any = None,
     if not is_url(server.url or ""):
         logger.warning("model server URL %r is not usable: serving the local model only", server.url)
         return agent
-    await update_model_from_server(server, agent)  # before the server takes messages, like Rasa
+    try:  # before the server takes messages, like Rasa, but a slow model server never holds start-up long
+        await asyncio.wait_for(update_model_from_server(server, agent), START_PULL_SECONDS)
+    except asyncio.TimeoutError:
+        logger.warning("model server slow at start-up: serving the local model, pulling in the background")
     wait = server.kwargs.get("wait_time_between_pulls", 100)
     if wait:
         await rasa_agent._schedule_model_pulling(server, int(wait), agent)

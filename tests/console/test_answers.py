@@ -31,8 +31,28 @@ def admin(dbs, client, eng):
     return client
 
 
+def base_of(page: str) -> str:
+    found = re.search(r'name="base_draft" value="([^"]*)"', page)
+    return found.group(1) if found else ""
+
+
 def post(client, url, **data):
-    return client.post(url, data={"csrf": csrf_of(client.get(url).text), **data}, follow_redirects=False)
+    """As a browser does: the form's hidden fields (token, the draft it was opened on), then the edits."""
+    page = client.get(url).text
+    return client.post(url, data={"csrf": csrf_of(page), "base_draft": base_of(page), **data},
+                       follow_redirects=False)
+
+
+def test_a_draft_saved_meanwhile_by_another_admin_is_not_overwritten(admin, eng):
+    opened = admin.get(EDIT).text  # this admin opens the page ...
+    other = post(admin, "/admin/answers/edit?response=utter_faq/aftercare",
+                 text="Drink water and take it easy for the rest of the day.", sms_text="", note="", action="save")
+    assert other.status_code == 303  # ... another admin saves a draft
+    response = admin.post(EDIT, data={"csrf": csrf_of(opened), "base_draft": base_of(opened), "text": NEW,
+                                      "sms_text": "", "note": "", "action": "save"}, follow_redirects=False)
+    assert response.status_code == 409 and "Someone saved another answer draft" in response.text
+    draft = content_store.latest_version(eng, content_store.ANSWERS)["body"]
+    assert "utter_faq/aftercare" in draft and "utter_faq/does_it_hurt" not in draft
 
 
 def audit_rows(dbs, action):

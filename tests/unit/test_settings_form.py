@@ -239,3 +239,11 @@ def test_every_fact_reply_of_the_shipped_clinic_file_fits_two_sms_segments():
     clinic = config.load(str(config.DEFAULT_PATH))
     for name, _label, message, _fields in fact_replies.all_replies(clinic):
         assert segments(render([message])) <= 2, name
+
+
+def test_the_nurse_line_must_hold_a_number_to_call():
+    from clinic import settings_form
+
+    body = settings_form.from_clinic_yml()
+    assert "nurse_line" not in settings_form.validate(body)
+    assert "nurse_line" in settings_form.validate({**body, "nurse_line": "HealthLink BC"})

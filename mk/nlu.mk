@@ -34,6 +34,6 @@ eval-compare: train
 
 # Floors scored on sets nobody tuned on (real-world test part, held-out); see FLOORS in the script.
 nlu-floors: train
-	$(PY) scripts/eval_compare.py --check-floors --sets heldout,realworld-test --show-misses heldout --out results/eval-floors
+	$(PY) scripts/eval_compare.py --check-floors --sets heldout,realworld-test,realworld-test2 --show-misses heldout --out results/eval-floors
 
 EXTRA_TESTS += nlu-floors

@@ -52,7 +52,12 @@ SYSTEMS = ("assistant", "tfidf+LR", "MiniLM+LR")
 # wrong answers 0.082.
 FLOORS = {
     "realworld-test": {"accuracy": 0.835, "wrong_rate": 0.082, "emergency_recall": 0.96,
-                       "out_of_scope_answered_from_faq": 0, "beat_baselines": True},
+                       "out_of_scope_answered_from_faq": 0, "beat_baselines": True, "right_within_one_tap": 0.875},
+    # issue 19's fresh part, first scored at the end of session 7 (0.729, 15.6% wrong, emergencies 23/27,
+    # 6 out-of-scope answered, one tap 0.771): regression guards an item or two below that, not targets
+    # (the targets are 0.88 / 5% / 0.95, not met: see the README)
+    "realworld-test2": {"accuracy": 0.72, "wrong_rate": 0.16, "emergency_recall": 0.81,
+                        "out_of_scope_answered_from_faq": 6, "beat_baselines": True, "right_within_one_tap": 0.76},
     "heldout": {"accuracy": 0.97, "emergency_recall": 1.0, "out_of_scope_answered_from_faq": 0,
                 "beat_baselines": True},
 }
@@ -301,6 +306,9 @@ def check_floors(results) -> list:
         if r["out_of_scope_answered_from_faq"] > floors.get("out_of_scope_answered_from_faq", 0):
             failures.append(f"{set_name}: {r['out_of_scope_answered_from_faq']} out-of-scope answered from the FAQ "
                             f"> {floors.get('out_of_scope_answered_from_faq', 0)}")
+        one_tap = r.get("right_within_one_tap")
+        if one_tap is not None and one_tap < floors.get("right_within_one_tap", 0):
+            failures.append(f"{set_name}: right within one tap {one_tap:.3f} < {floors['right_within_one_tap']}")
         if floors.get("beat_baselines"):
             for baseline in ("tfidf+LR", "MiniLM+LR"):
                 b = results[set_name].get(baseline)

@@ -8,7 +8,6 @@ when TensorFlow is there, as it is with Rasa: ~6 ms a message instead of ~15 her
 agree to 1e-6 (tests/unit/test_sentence_meaning.py). Tokenisation: the model's own
 tokenizer.json through `tokenizers`.
 """
-import hashlib
 import os
 import subprocess
 import sys
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+
+from clinic.file_hash import sha256_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT / "build" / "minilm"
@@ -27,12 +28,7 @@ LAYERS, HEADS = 6, 12
 CACHE_SIZE = 20000  # the training examples once (components share them), then recent messages
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+_sha256 = sha256_file
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:

@@ -14,7 +14,6 @@ the torch reference in a scratch venv that is not part of the project).
 `precision="bfloat16"` keeps the big matrices in bfloat16 and multiplies in bfloat16 (oneDNN;
 sums, layer norms and softmax stay float32): half the memory, measured in scripts/mpnet_lab.py.
 """
-import hashlib
 import math
 import os
 import threading
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+
+from clinic.file_hash import sha256_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT / "build" / "mpnet"
@@ -37,12 +38,7 @@ CACHE_SIZE = 20000
 PRECISIONS = ("float32", "bfloat16")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+_sha256 = sha256_file
 
 
 def check_weights(path: Path) -> None:

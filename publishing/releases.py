@@ -5,7 +5,6 @@ servers run the newest models/*.tar.gz (or $BASE_MODEL); it is registered as a r
 so a roll back can return to it, but it is not made live: the model server answers 204 and each
 server keeps the model it started with (a developer's `make train` still takes effect).
 """
-import hashlib
 import os
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from typing import Dict, List, Optional
 from sqlalchemy import select
 
 from clinic import content_store as store
+from clinic.file_hash import sha256_file
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLLBACK_CHOICES = 5
@@ -39,11 +39,7 @@ def file_sha256(path) -> str:
     stat = os.stat(path)
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _hashes:  # a 20 MB model: hashed once per file version, not on every page view
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
-        _hashes[key] = digest.hexdigest()
+        _hashes[key] = sha256_file(path)
     return _hashes[key]
 
 

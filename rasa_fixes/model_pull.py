@@ -15,7 +15,6 @@ to load is reported once, not every few seconds.
 """
 import asyncio
 import copy
-import hashlib
 import logging
 import os
 import re
@@ -29,18 +28,15 @@ from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.nlu.utils import is_url
 
+from clinic.file_hash import sha256_file
+
 logger = logging.getLogger(__name__)
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _rasa_load_agent = rasa_agent.load_agent
 _rasa_pull = rasa_agent._pull_model_and_fingerprint
 
 
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+file_sha256 = sha256_file  # the model server's ETag
 
 
 def _model_file(directory: str) -> Optional[str]:

@@ -10,16 +10,15 @@ stops before training.
 
 Runs in the assistant's venv: `.venv/bin/python -m pytest tests/console/test_clinic_admin_e2e.py`.
 """
-import os
 import re
 import time
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.console.cluster import Cluster, old_unanswered_message, rest, sms, until
-from tests.console.test_console_e2e import CHROMIUM, FLAGS, SHOTS, check_axe, first_sign_in
+from tests.console.test_console_e2e import SHOTS, browser, check_axe, first_sign_in  # noqa: F401  (browser: the fixture)
 
 # Five wordings the shipped model falls back on (found against the running stack; none is in data/),
 # and the FAQ topic each should have been.
@@ -41,16 +40,6 @@ def cluster(tmp_path_factory):
     print(f"\ncluster up in {time.monotonic() - started:.0f} s")
     yield c
     c.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        b = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import FAQ_BUTTONS, INTENT_TITLES
 from clinic import config, fact_replies
+from clinic.parse_result import SMS_CHANNEL
 
 
 def clinic_reply(key: str) -> Dict[str, Any]:
@@ -48,7 +49,6 @@ CLINIC_KEYS = {"ask_offer": "offer", "ask_referral": "referral", "ask_availabili
 TITLES = {"ask_offer": "Do you offer IMS?", "ask_referral": "Do I need a referral?",
           "ask_availability": "How soon can I get in?", "ask_what_to_bring": "What to wear and bring",
           "ask_acupuncture": "About acupuncture", "ask_medication": "About medicines"}
-SMS_CHANNEL = "twilio"
 
 
 def second_button(label: str) -> Dict[str, str]:

@@ -1,4 +1,5 @@
 """Two-stage fallback ("did you mean" topics, then a person) and out-of-scope replies."""
+import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -6,6 +7,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import CALL_BACK, FAQ_BUTTONS, INTENT_TITLES, faq_button
 from clinic import config
+from clinic.parse_result import SMS_CHANNEL
+
+logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
 MIN_TOPIC_CONFIDENCE = 0.05
@@ -94,13 +98,30 @@ class ActionOutOfScope(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         clinic = config.load()
-        dispatcher.utter_message(
-            text=(
-                "Sorry, I can't answer that: I only know about dry needling (IMS) at our clinic. "
-                "Our physiotherapist can help with other questions, so request a call-back or call "
-                f"{clinic.phone}. For medication or other health questions, ask your pharmacist or "
-                f"doctor, or call {clinic.nurse_line} any time."
-            ),
-            buttons=[CALL_BACK],
+        text = (
+            "Sorry, I can't answer that: I only know about dry needling (IMS) at our clinic. "
+            "Our physiotherapist can help with other questions, so request a call-back or call "
+            f"{clinic.phone}. For medication or other health questions, ask your pharmacist or "
+            f"doctor, or call {clinic.nurse_line} any time."
         )
+        dispatcher.utter_message(text=text, buttons=out_of_scope_buttons(tracker, text))
         return []
+
+
+def out_of_scope_buttons(tracker: Tracker, text: str) -> List[Dict[str, str]]:
+    """Call-back, and the answer the model still found somewhat likely (clinic/alternative.py), one tap away;
+    on SMS only when the reply still fits two segments."""
+    buttons = [CALL_BACK]
+    try:
+        from clinic.alternative import alternative_button
+        from clinic.answer_catalogue import sms_text  # by path: the channels package patches Rasa
+
+        render, segments = sms_text().render, sms_text().segments
+
+        sms = tracker.get_latest_input_channel() == SMS_CHANNEL
+        extra = alternative_button(tracker.latest_message or {}, buttons, sms=sms)
+        if extra and not (sms and segments(render([{"text": text, "buttons": buttons + [extra]}])) > 2):
+            buttons.append(extra)
+    except Exception as error:  # the reply without the extra button is still the reply
+        logger.error("out-of-scope alternative not added (%s)", type(error).__name__)
+    return buttons

@@ -5,16 +5,20 @@ The "did you mean" stays for real doubt (no answer given); this is for an answer
 Thresholds chosen on the development sets (held-out, real-world dev, dev2, dev3; never a test part): with a
 runner-up at >= 0.2 and >= 0.3 x the answer's own confidence, the alternative shows beside 39 of 516 FAQ
 answers and is the right one for 5 of their 27 wrong ones (0.1 / 0.2: 66 shown for 7).
+An out-of-scope reply gets the same button when the model still found an answer somewhat likely (>= 0.1, chosen
+on the same sets: shown beside 16 of 121 out-of-scope replies, the right answer for 6 of them, 7 shown to messages
+that were really out of scope): the FAQ gate holds back a doubtful answer, but one tap should still reach it.
 scripts/eval_compare.py counts it in "right within one tap".
 """
 from typing import Any, Dict, Optional
 
 from actions.buttons import FAQ_BUTTONS, INTENT_TITLES
 from actions.fallback import button_for, likely_labels
-from clinic.parse_result import SECOND_QUESTION, label
+from clinic.parse_result import OUT_OF_SCOPE, SECOND_QUESTION, label
 
 MIN_CONFIDENCE = 0.2
 MIN_RATIO = 0.3
+OUT_OF_SCOPE_MIN_CONFIDENCE = 0.1
 PREFIX = "Or were you asking: "
 SMS_PREFIX = "Or: "  # a numbered SMS option must stay short: "3 Or: Will I be sore after?"
 
@@ -38,6 +42,8 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
     """The runner-up worth one button, or None (not an answer we offer alternatives to, or no close second)."""
     parse = parse or {}
     given = label(parse)
+    if given == OUT_OF_SCOPE:
+        return _likely_answer(parse)
     if not given.startswith("faq/") or not _answerable(given):
         return None  # FAQ answers only: nlg/localised.py adds the button to those (the actions' replies have none)
     if (parse.get(SECOND_QUESTION) or {}).get("label"):
@@ -49,6 +55,16 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
         if runner_up >= MIN_CONFIDENCE and runner_up >= MIN_RATIO * _confidence(parse, given):
             return name
         return None  # only the best runner-up is ever offered
+    return None
+
+
+def _likely_answer(parse: Dict[str, Any]) -> Optional[str]:
+    """For an out-of-scope reply (actions/fallback.py): the best answer the model found somewhat likely, or None."""
+    if (parse.get(SECOND_QUESTION) or {}).get("label"):
+        return None
+    for name in likely_labels(parse, limit=4):
+        if _answerable(name):
+            return name if _confidence(parse, name) >= OUT_OF_SCOPE_MIN_CONFIDENCE else None
     return None
 
 

@@ -13,6 +13,7 @@ OTHER_LANGUAGE = "other_language"
 SECOND_QUESTION = "second_question"   # components/question_splitter.py
 EMERGENCY_KIND = "emergency_kind"     # components/emergency_net.py
 LANGUAGE = "language"                 # components/emergency_net.py
+SMS_CHANNEL = "twilio"                # channels/sms.py: the input channel of a text message
 
 
 def faq_response(parse: Dict[str, Any]) -> Dict[str, Any]:

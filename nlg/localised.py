@@ -25,10 +25,10 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from clinic import answer_catalogue, language_replies
+from clinic.parse_result import SMS_CHANNEL
 
 logger = logging.getLogger(__name__)
 LOCALISED = {"utter_emergency", "utter_other_language"}
-SMS_CHANNEL = "twilio"
 
 
 def reply_language(tracker: DialogueStateTracker) -> Optional[str]:

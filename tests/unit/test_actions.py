@@ -156,3 +156,35 @@ def test_did_you_mean_says_911_when_the_model_thought_it_might_be_an_emergency()
     assert [b["title"] for b in msg["buttons"]][0] == "Is it safe?"
     [plain], _ = run(fallback.ActionFallback(), fallback_tracker("needle pain thing?"))
     assert "911" not in plain["text"]
+
+
+def _out_of_scope_tracker(text, ranking, channel="rest"):
+    """An out-of-scope reply (the FAQ gate held the answer back) with the classifier's joint ranking."""
+    latest = {"text": text, "intent": {"name": "out_of_scope", "confidence": 0.5}, "entities": [],
+              "intent_ranking": [{"name": "out_of_scope", "confidence": 0.5}],
+              "response_selector": {"faq": {"joint": True, "ranking": [
+                  {"intent_response_key": key, "confidence": c} for key, c in ranking]}}}
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    return Tracker("patient-1", {}, latest, events, False, None, {}, "action_listen")
+
+
+def test_out_of_scope_offers_the_answer_the_model_still_found_likely_one_tap_away():
+    [msg], _ = run(fallback.ActionOutOfScope(),
+                   _out_of_scope_tracker("how long till it kicks in", [("faq/benefits", 0.3), ("faq/safety", 0.1)]))
+    assert "can't answer" in msg["text"]
+    assert payloads(msg)[0] == "/request_human" and len(payloads(msg)) == 2
+    assert msg["buttons"][1]["title"].startswith("Or were you asking: ")
+
+
+def test_out_of_scope_offers_nothing_more_when_no_answer_was_likely():
+    [msg], _ = run(fallback.ActionOutOfScope(),
+                   _out_of_scope_tracker("who won the game", [("faq/benefits", 0.06), ("faq/safety", 0.04)]))
+    assert payloads(msg) == ["/request_human"]
+
+
+def test_out_of_scope_on_sms_adds_the_option_only_within_two_segments():
+    from clinic.answer_catalogue import sms_text
+    [msg], _ = run(fallback.ActionOutOfScope(),
+                   _out_of_scope_tracker("how long till it kicks in", [("faq/benefits", 0.3)], channel="twilio"))
+    assert sms_text().segments(sms_text().render([msg])) <= 2
+    assert payloads(msg) == ["/request_human"]  # the clinic's reply is long: no room for an option here

@@ -4,7 +4,8 @@ goes out with one more button, "Or were you asking: How long, how many sessions?
 The "did you mean" stays for real doubt (no answer given); this is for an answer given with a close second.
 Thresholds chosen on the development sets (held-out, real-world dev, dev2, dev3; never a test part): with a
 runner-up at >= 0.2 and >= 0.3 x the answer's own confidence, the alternative shows beside 39 of 516 FAQ
-answers and is the right one for 5 of their 27 wrong ones (0.1 / 0.2: 66 shown for 7).
+answers and is the right one for 5 of their 27 wrong ones (0.1 / 0.2: 66 shown for 7). The acupuncture and medicine
+replies take it too (session 8: shown beside 11 of them, the right answer for 3).
 An out-of-scope reply gets the same button when the model still found an answer somewhat likely (>= 0.1, chosen
 on the same sets: shown beside 16 of 121 out-of-scope replies, the right answer for 6 of them, 7 shown to messages
 that were really out of scope): the FAQ gate holds back a doubtful answer, but one tap should still reach it.
@@ -19,6 +20,8 @@ from clinic.parse_result import OUT_OF_SCOPE, SECOND_QUESTION, label
 MIN_CONFIDENCE = 0.2
 MIN_RATIO = 0.3
 OUT_OF_SCOPE_MIN_CONFIDENCE = 0.1
+# the scoped replies the NLG sends (data/rules.yml), which take the button like an FAQ answer
+SCOPED_REPLIES = {"ask_acupuncture": "utter_acupuncture", "ask_medication": "utter_medication"}
 PREFIX = "Or were you asking: "
 SMS_PREFIX = "Or: "  # a numbered SMS option must stay short: "3 Or: Will I be sore after?"
 
@@ -44,8 +47,8 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
     given = label(parse)
     if given == OUT_OF_SCOPE:
         return _likely_answer(parse)
-    if not given.startswith("faq/") or not _answerable(given):
-        return None  # FAQ answers only: nlg/localised.py adds the button to those (the actions' replies have none)
+    if not (given.startswith("faq/") and _answerable(given)) and given not in SCOPED_REPLIES:
+        return None  # FAQ answers and scoped replies: nlg/localised.py adds the button to those
     if (parse.get(SECOND_QUESTION) or {}).get("label"):
         return None  # two answers already go out in this turn: no third option
     for name in likely_labels(parse, limit=4):

@@ -74,8 +74,12 @@ def with_live_text(message: Optional[Dict[Text, Any]], utter_action: Text, track
 
 def with_alternative(message: Optional[Dict[Text, Any]], utter_action: Text, tracker: DialogueStateTracker,
                      output_channel: Text) -> Optional[Dict[Text, Any]]:
-    """`message` with the one-tap alternative added when the model's runner-up was close (FAQ answers only)."""
-    if not message or not utter_action.startswith("utter_faq/") or tracker.latest_message is None:
+    """`message` with the one-tap alternative added when the model's runner-up was close (FAQ answers and the
+    acupuncture / medicine replies only)."""
+    from clinic.alternative import SCOPED_REPLIES
+
+    if not message or tracker.latest_message is None or not (
+            utter_action.startswith("utter_faq/") or utter_action in SCOPED_REPLIES.values()):
         return message
     try:
         from clinic.alternative import alternative_button

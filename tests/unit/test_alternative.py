@@ -98,3 +98,26 @@ def test_on_sms_the_alternative_is_a_short_numbered_option_within_two_segments()
             if other != given:
                 sent = _sent("twilio", [(f"faq/{given}", 0.5), (f"faq/{other}", 0.4)], f"utter_faq/{given}")
                 assert segments(render([sent])) <= 2, (given, other)
+
+
+def test_the_acupuncture_reply_offers_the_dry_needling_answer_a_patient_may_have_meant():
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from nlg.localised import LocalisedResponses
+
+    p = parse("ask_acupuncture", [("ask_acupuncture", 0.6), ("faq/soreness_after", 0.35)], intent="ask_acupuncture")
+    assert alternative_label(p) == "faq/soreness_after"
+    domain = _domain()
+    tracker = DialogueStateTracker("patient", domain.slots)
+    tracker.update(UserUttered("bruises after acupuncture normal?", intent=p["intent"], parse_data={"text": "x", **p},
+                               input_channel="socketio"))
+    message = asyncio.run(LocalisedResponses(domain=domain).generate("utter_acupuncture", tracker, "collector"))
+    assert "acupunctur" in message["text"]
+    assert message["buttons"][-1] == {"title": "Or were you asking: Will I be sore after?",
+                                      "payload": "Will I be sore after dry needling?"}
+    # the reply's own "Is it acupuncture?" button is not offered twice
+    same = parse("ask_acupuncture", [("ask_acupuncture", 0.6), ("faq/vs_acupuncture", 0.35)], intent="ask_acupuncture")
+    assert alternative_button(same, domain.responses["utter_acupuncture"][0]["buttons"]) is None
+    sure = parse("ask_acupuncture", [("ask_acupuncture", 0.95), ("faq/vs_acupuncture", 0.03)], intent="ask_acupuncture")
+    assert alternative_label(sure) is None

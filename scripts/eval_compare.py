@@ -5,7 +5,8 @@ Systems:
   assistant       the trained Rasa model (newest models/*.tar.gz), parsed through Rasa's Agent
   tfidf+LR        tf-idf words (1-2) + character n-grams (2-5), logistic regression
   MiniLM+LR       all-MiniLM-L6-v2 sentence embeddings (components/minilm.py), logistic regression
-Sets: tests/heldout/nlu_heldout.yml, tests/realworld/dev.yml, dev2.yml and dev3.yml (development), tests/realworld/test.yml.
+Sets: tests/heldout/nlu_heldout.yml, tests/realworld/dev.yml, dev2.yml, dev3.yml and dev4.yml (development),
+tests/realworld/test.yml and test2.yml.
 
 Scoring (label == prediction; FAQ answers as faq/<key>):
   right     the prediction is the label (for out_of_scope items: any "no answer" is right)
@@ -322,10 +323,11 @@ def check_floors(results) -> list:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=None)
-    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2,realworld-dev3,realworld-test")
+    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2,realworld-dev3,realworld-dev4,"
+                                          "realworld-test,realworld-test2")
     parser.add_argument("--out", default=str(ROOT / "results" / "eval"))
     parser.add_argument("--check-floors", action="store_true")
-    parser.add_argument("--show-misses", default="heldout,realworld-dev,realworld-dev2,realworld-dev3",
+    parser.add_argument("--show-misses", default="heldout,realworld-dev,realworld-dev2,realworld-dev3,realworld-dev4",
                         help="sets whose misses are printed (never the test part by default)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)

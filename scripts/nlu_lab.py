@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fast NLU experiments on the DEVELOPMENT sets only (held-out, real-world dev, dev2 and dev3), without Rasa.
+"""Fast NLU experiments on the DEVELOPMENT sets only (held-out, real-world dev, dev2, dev3 and dev4), without Rasa.
 
 Re-creates the decision the trained pipeline makes (sentence classifier -> fallback threshold ->
 FAQ answer gate -> red-flag net) in-process, so a change of data or threshold is scored in
@@ -83,7 +83,7 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2,realworld-dev3")
+    parser.add_argument("--sets", default="heldout,realworld-dev,realworld-dev2,realworld-dev3,realworld-dev4")
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--emergency-p", type=float, default=None)

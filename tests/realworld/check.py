@@ -38,7 +38,7 @@ def main():
     partial = "--partial" in sys.argv
     errors = []
     parts = {}
-    for part in ("dev", "dev2", "dev3", "test", "test2"):  # dev2, dev3: more development parts (sessions 4, 5)
+    for part in ("dev", "dev2", "dev3", "dev4", "test", "test2"):  # dev2-4: more development parts (sessions 4, 5, 8)
         if not os.path.exists(os.path.join(HERE, f"{part}.yml")):
             if part in ("dev", "test"):  # dev and test must be there
                 errors.append(f"{part}.yml missing")

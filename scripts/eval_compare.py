@@ -53,13 +53,15 @@ SYSTEMS = ("assistant", "tfidf+LR", "MiniLM+LR")
 # wrong answers 0.082.
 FLOORS = {
     "realworld-test": {"accuracy": 0.835, "wrong_rate": 0.082, "emergency_recall": 0.96,
-                       "out_of_scope_answered_from_faq": 0, "beat_baselines": True, "right_within_one_tap": 0.875},
+                       "out_of_scope_answered_from_faq": 0, "beat_baselines": True, "right_within_one_tap": 0.885},
     # issue 19's fresh part, first scored at the end of session 7 (0.729, 15.6% wrong, emergencies 23/27,
     # 6 out-of-scope answered, one tap 0.771): regression guards an item or two below that, not targets
     # (the targets are 0.88 / 5% / 0.95, not met: see the README). Session 8: its four missed emergency stories
     # were studied, fixed by general red-flag rules and moved to dev3.yml; the 23 left are all caught.
-    "realworld-test2": {"accuracy": 0.72, "wrong_rate": 0.16, "emergency_recall": 1.0,
-                        "out_of_scope_answered_from_faq": 6, "beat_baselines": True, "right_within_one_tap": 0.76},
+    # Session 8 (258 items): 0.740, 15.1% wrong, one tap 0.802 with the alternative beside out-of-scope, acupuncture
+    # and medicine replies (one tap on the old test part 0.892).
+    "realworld-test2": {"accuracy": 0.73, "wrong_rate": 0.155, "emergency_recall": 1.0,
+                        "out_of_scope_answered_from_faq": 6, "beat_baselines": True, "right_within_one_tap": 0.79},
     "heldout": {"accuracy": 0.97, "emergency_recall": 1.0, "out_of_scope_answered_from_faq": 0,
                 "beat_baselines": True},
 }

@@ -20,6 +20,9 @@ component (after the classifier) closes them:
 4. Some answers are given wrongly more often than others (the acupuncture comparison for "what is
    dry needling? is it acupuncture?"): `answer_thresholds` asks more confidence of those.
 
+5. A question about another treatment ("Does microneedling hurt?", clinic/other_treatments.yml) is out of
+   scope, however sure the classifier is of "Does it hurt?": it becomes `out_of_scope`, not a fallback.
+
 In each case the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/parse`
 reports), keeping the answer ranking so the fallback can offer the likely topics as buttons.
 The second model is stored as plain arrays (JSON + .npy), not pickles.
@@ -38,6 +41,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from components import linear_store
+from clinic.other_treatments import about_another_treatment
 from components.question_splitter import GATE_BARS, current_label
 
 FALLBACK = "nlu_fallback"
@@ -153,6 +157,10 @@ class FaqAnswerGate(GraphComponent):
         bar = (self.config["answer_thresholds"] or {}).get(current_label(message))
         return bar is not None and (message.get("intent") or {}).get("confidence", 0.0) < bar
 
+    def about_another_treatment(self, message: Message) -> bool:
+        label = current_label(message) or ""
+        return label.startswith(self.config["retrieval_intent"] + "/") and about_another_treatment(message.get("text"))
+
     def answer_is_unsafe(self, message: Message) -> bool:
         if self.long_and_unsure(message) or self.below_its_own_bar(message):
             return True
@@ -182,13 +190,15 @@ class FaqAnswerGate(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            held_back = self.answer_is_unsafe(message)
+            other_treatment = self.about_another_treatment(message)
+            held_back = other_treatment or self.answer_is_unsafe(message)
             # the same bars for the question splitter's answers (not in the parse result)
             message.set(GATE_BARS, {"threshold": float(self.config["threshold"]), "held_back": held_back,
                                     "answer_thresholds": dict(self.config["answer_thresholds"] or {})})
             if not held_back:
                 continue
-            fallback = {"name": FALLBACK, "confidence": float(self.config["threshold"])}
+            fallback = {"name": OUT_OF_SCOPE if other_treatment else FALLBACK,
+                        "confidence": float(self.config["threshold"])}
             message.set("intent", fallback, add_to_output=True)
             ranking = list(message.get("intent_ranking") or [])
             message.set("intent_ranking", [dict(fallback)] + ranking, add_to_output=True)

@@ -46,6 +46,7 @@ EMERGENCY_MODEL_THRESHOLD = pipeline_settings()["EmergencyNet"].get("model_thres
 
 def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergency_p=None, oos_t=0.0):
     from clinic import redflags as red_flags
+    from clinic.other_treatments import about_another_treatment
 
     texts = [it["text"] for it in items]
     probs = model.probabilities(texts)
@@ -68,6 +69,8 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
         if long_chars and len(text) > long_chars and label not in ("emergency", "out_of_scope") \
                 and conf < GATE.get("long_message_threshold", 0.6):
             predicted = "nlu_fallback"  # components/faq_answer_gate.py: a long message needs a surer answer
+        if label.startswith("faq/") and about_another_treatment(text):
+            predicted = "out_of_scope"  # components/faq_answer_gate.py: another treatment's question
         bar = (GATE.get("answer_thresholds") or {}).get(label)
         if bar is not None and conf < bar:
             predicted = "nlu_fallback"  # components/faq_answer_gate.py: this answer asks for more

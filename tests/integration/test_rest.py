@@ -65,6 +65,15 @@ def test_questions_the_page_does_not_cover_get_no_faq_content(stack, message):
     assert "604-555-0100" in reply or "call-back" in reply.lower() or "Fees" in reply
 
 
+@pytest.mark.parametrize("message", ["Does microneedling hurt?", "How many sessions of cupping are needed?"])
+def test_a_question_about_another_treatment_gets_the_out_of_scope_reply_not_our_answer(stack, message):
+    replies = ask(stack, message)
+    reply = texts(replies)
+    assert "I only know about dry needling" in reply
+    assert "few days" not in reply and "sessions" not in reply.lower()  # no dry-needling answer text
+    assert "Request a call-back" in button_titles(replies)
+
+
 def test_second_miss_offers_a_person_and_the_number(stack):
     sender = uuid.uuid4().hex
     first = ask(stack, "flurb wizzle snorp", sender)

@@ -104,6 +104,11 @@ class ActionOutOfScope(Action):
             f"{clinic.phone}. For medication or other health questions, ask your pharmacist or "
             f"doctor, or call {clinic.nurse_line} any time."
         )
+        if tracker.get_latest_input_channel() == SMS_CHANNEL:
+            # shorter by text message, so a one-tap option still fits two segments
+            text = (f"Sorry, I only know about dry needling (IMS) at our clinic. For other questions, "
+                    f"request a call-back or call {clinic.phone}; for health or medicine questions, "
+                    f"call {clinic.nurse_line}.")
         dispatcher.utter_message(text=text, buttons=out_of_scope_buttons(tracker, text))
         return []
 

@@ -98,35 +98,24 @@ class ActionOutOfScope(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         clinic = config.load()
-        text = (
-            "Sorry, I can't answer that: I only know about dry needling (IMS) at our clinic. "
-            "Our physiotherapist can help with other questions, so request a call-back or call "
-            f"{clinic.phone}. For medication or other health questions, ask your pharmacist or "
-            f"doctor, or call {clinic.nurse_line} any time."
-        )
-        if tracker.get_latest_input_channel() == SMS_CHANNEL:
-            # shorter by text message, so a one-tap option still fits two segments
+        sms = tracker.get_latest_input_channel() == SMS_CHANNEL
+        if sms:  # shorter by text message, so a one-tap option still fits two segments
             text = (f"Sorry, I only know about dry needling (IMS) at our clinic. For other questions, "
                     f"request a call-back or call {clinic.phone}; for health or medicine questions, "
                     f"call {clinic.nurse_line}.")
-        dispatcher.utter_message(text=text, buttons=out_of_scope_buttons(tracker, text))
+        else:
+            text = (
+                "Sorry, I can't answer that: I only know about dry needling (IMS) at our clinic. "
+                "Our physiotherapist can help with other questions, so request a call-back or call "
+                f"{clinic.phone}. For medication or other health questions, ask your pharmacist or "
+                f"doctor, or call {clinic.nurse_line} any time."
+            )
+        message = {"text": text, "buttons": [CALL_BACK]}
+        try:  # the answer the model still found somewhat likely, one tap away (clinic/alternative.py)
+            from clinic.alternative import buttons_with_alternative
+
+            message["buttons"] = buttons_with_alternative(tracker.latest_message or {}, message, sms) or [CALL_BACK]
+        except Exception as error:  # the reply without the extra button is still the reply
+            logger.error("out-of-scope alternative not added (%s)", type(error).__name__)
+        dispatcher.utter_message(**message)
         return []
-
-
-def out_of_scope_buttons(tracker: Tracker, text: str) -> List[Dict[str, str]]:
-    """Call-back, and the answer the model still found somewhat likely (clinic/alternative.py), one tap away;
-    on SMS only when the reply still fits two segments."""
-    buttons = [CALL_BACK]
-    try:
-        from clinic.alternative import alternative_button
-        from clinic.answer_catalogue import sms_text  # by path: the channels package patches Rasa
-
-        render, segments = sms_text().render, sms_text().segments
-
-        sms = tracker.get_latest_input_channel() == SMS_CHANNEL
-        extra = alternative_button(tracker.latest_message or {}, buttons, sms=sms)
-        if extra and not (sms and segments(render([{"text": text, "buttons": buttons + [extra]}])) > 2):
-            buttons.append(extra)
-    except Exception as error:  # the reply without the extra button is still the reply
-        logger.error("out-of-scope alternative not added (%s)", type(error).__name__)
-    return buttons

@@ -11,7 +11,7 @@ on the same sets: shown beside 16 of 121 out-of-scope replies, the right answer 
 that were really out of scope): the FAQ gate holds back a doubtful answer, but one tap should still reach it.
 scripts/eval_compare.py counts it in "right within one tap".
 """
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from actions.buttons import FAQ_BUTTONS, INTENT_TITLES
 from actions.fallback import button_for, likely_labels
@@ -45,30 +45,17 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
     """The runner-up worth one button, or None (not an answer we offer alternatives to, or no close second)."""
     parse = parse or {}
     given = label(parse)
-    if given == OUT_OF_SCOPE:
-        return _likely_answer(parse)
-    if not (given.startswith("faq/") and _answerable(given)) and given not in SCOPED_REPLIES:
-        return None  # FAQ answers and scoped replies: nlg/localised.py adds the button to those
+    if given != OUT_OF_SCOPE and not (given.startswith("faq/") and _answerable(given)) and given not in SCOPED_REPLIES:
+        return None  # FAQ answers, scoped replies (nlg/localised.py) and out-of-scope replies (actions/fallback.py)
     if (parse.get(SECOND_QUESTION) or {}).get("label"):
         return None  # two answers already go out in this turn: no third option
-    for name in likely_labels(parse, limit=4):
-        if name == given or not _answerable(name):
-            continue
-        runner_up = _confidence(parse, name)
-        if runner_up >= MIN_CONFIDENCE and runner_up >= MIN_RATIO * _confidence(parse, given):
-            return name
-        return None  # only the best runner-up is ever offered
-    return None
-
-
-def _likely_answer(parse: Dict[str, Any]) -> Optional[str]:
-    """For an out-of-scope reply (actions/fallback.py): the best answer the model found somewhat likely, or None."""
-    if (parse.get(SECOND_QUESTION) or {}).get("label"):
-        return None
-    for name in likely_labels(parse, limit=4):
-        if _answerable(name):
-            return name if _confidence(parse, name) >= OUT_OF_SCOPE_MIN_CONFIDENCE else None
-    return None
+    if given == OUT_OF_SCOPE:
+        floor = OUT_OF_SCOPE_MIN_CONFIDENCE  # the gate held the answer back: any somewhat likely one
+    else:
+        floor = max(MIN_CONFIDENCE, MIN_RATIO * _confidence(parse, given))
+    # only the best runner-up is ever offered
+    best = next((name for name in likely_labels(parse, limit=4) if name != given and _answerable(name)), None)
+    return best if best and _confidence(parse, best) >= floor else None
 
 
 def alternative_button(parse: Dict[str, Any], buttons=(), sms: bool = False) -> Optional[Dict[str, str]]:
@@ -81,3 +68,19 @@ def alternative_button(parse: Dict[str, Any], buttons=(), sms: bool = False) -> 
         return None
     title = button["title"].rstrip("?")
     return {"title": f"{SMS_PREFIX if sms else PREFIX}{title}?", "payload": button["payload"]}
+
+
+def buttons_with_alternative(parse: Dict[str, Any], message: Dict[str, Any], sms: bool) -> Optional[List[Dict[str, str]]]:
+    """The message's buttons with the alternative last ("1" stays "Book online" on SMS, as patients learn it), or
+    None when there is no alternative or, by SMS, it fits two segments neither as is nor without "Ask something else"."""
+    buttons = list(message.get("buttons") or [])
+    extra = alternative_button(parse, buttons, sms=sms)
+    if extra is None:
+        return None
+    if not sms:
+        return buttons + [extra]
+    from clinic.answer_catalogue import sms_text  # by path: the channels package patches Rasa
+
+    roomier = [b for b in buttons if b.get("payload") != "/ask_more"] + [extra]
+    return next((c for c in (buttons + [extra], roomier)
+                 if sms_text().segments(sms_text().render([{**message, "buttons": c}])) <= 2), None)

@@ -157,7 +157,7 @@ class FaqAnswerGate(GraphComponent):
         bar = (self.config["answer_thresholds"] or {}).get(current_label(message))
         return bar is not None and (message.get("intent") or {}).get("confidence", 0.0) < bar
 
-    def about_another_treatment(self, message: Message) -> bool:
+    def asks_about_another_treatment(self, message: Message) -> bool:
         label = current_label(message) or ""
         return label.startswith(self.config["retrieval_intent"] + "/") and about_another_treatment(message.get("text"))
 
@@ -190,7 +190,7 @@ class FaqAnswerGate(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            other_treatment = self.about_another_treatment(message)
+            other_treatment = self.asks_about_another_treatment(message)
             held_back = other_treatment or self.answer_is_unsafe(message)
             # the same bars for the question splitter's answers (not in the parse result)
             message.set(GATE_BARS, {"threshold": float(self.config["threshold"]), "held_back": held_back,

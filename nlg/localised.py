@@ -82,21 +82,11 @@ def with_alternative(message: Optional[Dict[Text, Any]], utter_action: Text, tra
             utter_action.startswith("utter_faq/") or utter_action in SCOPED_REPLIES.values()):
         return message
     try:
-        from clinic.alternative import alternative_button
-        from channels.sms_text import segments, render
+        from clinic.alternative import buttons_with_alternative
 
-        buttons = list(message.get("buttons") or [])
-        sms = on_sms(tracker, output_channel)
-        extra = alternative_button(tracker.latest_message.parse_data or {}, buttons, sms=sms)
-        if extra is None:
-            return message
-        chosen = buttons + [extra]  # last: "1" stays "Book online" on SMS, as patients learn it
-        if sms:
-            roomier = [b for b in buttons if b.get("payload") != "/ask_more"] + [extra]
-            chosen = next((c for c in (chosen, roomier) if segments(render([{**message, "buttons": c}])) <= 2), None)
-            if chosen is None:
-                return message
-        return {**message, "buttons": chosen}
+        buttons = buttons_with_alternative(tracker.latest_message.parse_data or {}, message,
+                                           on_sms(tracker, output_channel))
+        return {**message, "buttons": buttons} if buttons else message
     except Exception as error:  # the answer without the extra button is still the answer
         logger.error("alternative for %s not added (%s)", utter_action, type(error).__name__)
         return message

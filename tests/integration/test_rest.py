@@ -32,6 +32,11 @@ def test_patient_questions_get_the_right_answer_and_a_next_step(stack, question,
     assert all(len(r.get("text", "")) <= 320 for r in replies)
 
 
+@pytest.mark.parametrize("question", ["wat r ur hrs on sat", "what r ur hours on sat"])
+def test_opening_hours_in_sms_shorthand_get_the_hours(stack, question):
+    assert "Our hours" in texts(ask(stack, question))
+
+
 def test_first_greeting_says_what_it_does_and_not_medical_advice(stack):
     reply = texts(ask(stack, "hello"))
     assert "dry needling" in reply and "not medical advice" in reply

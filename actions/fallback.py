@@ -1,15 +1,11 @@
 """Two-stage fallback ("did you mean" topics, then a person) and out-of-scope replies."""
-import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.buttons import CALL_BACK, FAQ_BUTTONS, INTENT_TITLES, faq_button
+from actions.buttons import FAQ_BUTTONS, INTENT_TITLES, faq_button
 from clinic import config
-from clinic.parse_result import SMS_CHANNEL
-
-logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
 MIN_TOPIC_CONFIDENCE = 0.05
@@ -66,56 +62,37 @@ def previous_turn_was_fallback(tracker: Tracker) -> bool:
     return intent == FALLBACK_INTENT
 
 
+def clinic_values() -> Dict[str, str]:
+    """What the editable texts' placeholders stand for (domain.yml: utter_out_of_scope, utter_fallback_again)."""
+    clinic = config.load()
+    return {"clinic_phone": clinic.phone, "nurse_line": clinic.nurse_line}
+
+
 class ActionFallback(Action):
+    """The texts are domain.yml's responses (the clinic may reword them in the console); the topics are ours."""
+
     def name(self) -> Text:
         return "action_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
         if previous_turn_was_fallback(tracker):
-            dispatcher.utter_message(
-                text=(
-                    "Sorry, I still can't answer that. Someone from our team can help: request a "
-                    f"call-back, or call us at {clinic.phone}."
-                ),
-                buttons=[CALL_BACK],
-            )
+            dispatcher.utter_message(response="utter_fallback_again", **clinic_values())
             return []
         ranking = tracker.latest_message.get("intent_ranking") or []
-        maybe_urgent = any(i.get("name") == "emergency" and i.get("confidence", 0.0) >= URGENT_HINT_CONFIDENCE
-                           for i in ranking)
-        dispatcher.utter_message(
-            text=(URGENT_HINT + " " if maybe_urgent else "")
-            + "Sorry, I'm not sure I understood. Could you say it another way, or pick a topic?",
-            buttons=likely_topics(tracker) + [{"title": "Talk to a person", "payload": "/request_human"}],
-        )
+        if any(i.get("name") == "emergency" and i.get("confidence", 0.0) >= URGENT_HINT_CONFIDENCE for i in ranking):
+            dispatcher.utter_message(text=URGENT_HINT)  # first, on its own: never reworded away
+        dispatcher.utter_message(response="utter_fallback",
+                                 buttons=likely_topics(tracker) + [{"title": "Talk to a person", "payload": "/request_human"}])
         return []
 
 
 class ActionOutOfScope(Action):
+    """domain.yml's utter_out_of_scope (shorter by SMS); nlg/localised.py adds the answer the model still
+    found somewhat likely as a one-tap button (clinic/alternative.py)."""
+
     def name(self) -> Text:
         return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        clinic = config.load()
-        sms = tracker.get_latest_input_channel() == SMS_CHANNEL
-        if sms:  # shorter by text message, so a one-tap option still fits two segments
-            text = (f"Sorry, I only know about dry needling (IMS) at our clinic. For other questions, "
-                    f"request a call-back or call {clinic.phone}; for health or medicine questions, "
-                    f"call {clinic.nurse_line}.")
-        else:
-            text = (
-                "Sorry, I can't answer that: I only know about dry needling (IMS) at our clinic. "
-                "Our physiotherapist can help with other questions, so request a call-back or call "
-                f"{clinic.phone}. For medication or other health questions, ask your pharmacist or "
-                f"doctor, or call {clinic.nurse_line} any time."
-            )
-        message = {"text": text, "buttons": [CALL_BACK]}
-        try:  # the answer the model still found somewhat likely, one tap away (clinic/alternative.py)
-            from clinic.alternative import buttons_with_alternative
-
-            message["buttons"] = buttons_with_alternative(tracker.latest_message or {}, message, sms) or [CALL_BACK]
-        except Exception as error:  # the reply without the extra button is still the reply
-            logger.error("out-of-scope alternative not added (%s)", type(error).__name__)
-        dispatcher.utter_message(**message)
+        dispatcher.utter_message(response="utter_out_of_scope", **clinic_values())
         return []

@@ -22,6 +22,7 @@ MIN_RATIO = 0.3
 OUT_OF_SCOPE_MIN_CONFIDENCE = 0.1
 # the scoped replies the NLG sends (data/rules.yml), which take the button like an FAQ answer
 SCOPED_REPLIES = {"ask_acupuncture": "utter_acupuncture", "ask_medication": "utter_medication"}
+OUT_OF_SCOPE_REPLY = "utter_out_of_scope"  # actions/fallback.py sends it; nlg/localised.py adds the button
 PREFIX = "Or were you asking: "
 SMS_PREFIX = "Or: "  # a numbered SMS option must stay short: "3 Or: Will I be sore after?"
 
@@ -46,7 +47,7 @@ def alternative_label(parse: Dict[str, Any]) -> Optional[str]:
     parse = parse or {}
     given = label(parse)
     if given != OUT_OF_SCOPE and not (given.startswith("faq/") and _answerable(given)) and given not in SCOPED_REPLIES:
-        return None  # FAQ answers, scoped replies (nlg/localised.py) and out-of-scope replies (actions/fallback.py)
+        return None  # FAQ answers, scoped replies and out-of-scope replies (all through nlg/localised.py)
     if (parse.get(SECOND_QUESTION) or {}).get("label"):
         return None  # two answers already go out in this turn: no third option
     if given == OUT_OF_SCOPE:

@@ -26,8 +26,8 @@ DOMAIN = ROOT / "domain.yml"
 PASSAGES = Path(__file__).resolve().parent / "answer_passages.yml"
 LANGUAGE_TEXTS = Path(__file__).resolve().parent / "language_replies.yml"
 
-SCOPED = ("utter_acupuncture", "utter_medication", "utter_goodbye", "utter_thank", "utter_bot_challenge",
-          "utter_ask_more", "utter_cancel", "utter_no_worries")
+SCOPED = ("utter_acupuncture", "utter_medication", "utter_out_of_scope", "utter_fallback", "utter_fallback_again",
+          "utter_goodbye", "utter_thank", "utter_bot_challenge", "utter_ask_more", "utter_cancel", "utter_no_worries")
 SAFETY = ("utter_emergency", "utter_other_language")
 MAX_TEXT = 640  # the longest shipped answer is ~290 characters; a web bubble stays readable
 MAX_SMS_SEGMENTS = 2
@@ -35,11 +35,18 @@ MAX_SMS_SEGMENTS = 2
 MUST_KEEP = ("911", "988", "8-1-1")
 SCOPED_LABELS = {
     "utter_acupuncture": "Questions about acupuncture itself", "utter_medication": "Questions about medicines",
+    "utter_out_of_scope": "A question about something else (not dry needling)",
+    "utter_fallback": "Not understood: \"did you mean\" (the likely topics follow as buttons)",
+    "utter_fallback_again": "Not understood twice in a row",
     "utter_goodbye": "Goodbye", "utter_thank": "Thank you", "utter_bot_challenge": "Am I talking to a bot?",
     "utter_ask_more": "Ask something else", "utter_cancel": "Stop (cancel)", "utter_no_worries": "No, thanks",
 }
 SAFETY_LABELS = {"utter_emergency": "Emergency and crisis reply (911 / 988)",
                  "utter_other_language": "Message in another language (English fallback)"}
+# what a text may put in braces: the clinic settings' values, filled in when the reply is sent
+PLACEHOLDERS = {"clinic_phone": "phone", "nurse_line": "nurse_line"}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+SMS_CHANNEL = "twilio"  # a response variation with this channel is the SMS text (clinic/parse_result.py)
 KIND_LABELS = {"medical": "Medical emergency", "crisis": "Crisis (suicide, self-harm)",
                "unclear": "Emergency, kind unclear", "other": "Not an emergency: we answer in English"}
 
@@ -54,6 +61,7 @@ class Answer:
     buttons: List[Dict[str, str]] = field(default_factory=list)
     passages: List[Tuple[Optional[int], str]] = field(default_factory=list)  # (page line, quote)
     variations: List[Tuple[str, str]] = field(default_factory=list)  # read-only: (when, text)
+    sms: Optional[str] = None  # the shipped SMS text (a `channel: twilio` variation), if it has one
 
 
 def is_editable(name: str) -> bool:
@@ -110,12 +118,13 @@ def catalogue() -> Dict[str, Answer]:
             group, label = "form", "Call-back form: " + name[len("utter_ask_cb_"):].replace("_", " ")
         else:
             continue
-        first = variations[0]
+        first = next((v for v in variations if not v.get("channel")), variations[0])
+        by_sms = next((v.get("text") for v in variations if v.get("channel") == SMS_CHANNEL), None)
         passages = [(next((i for i, line in enumerate(lines, 1) if quote in line), None), quote)
                     for quote in (mapping.get("passages") or {}).get(name) or []]
         found[name] = Answer(name, label, group, is_editable(name), first.get("text", ""),
                              list(first.get("buttons") or []), passages,
-                             [(_condition(v), v.get("text", "")) for v in variations])
+                             [(_condition(v), v.get("text", "")) for v in variations], by_sms)
     order = {"faq": 0, "scoped": 1, "form": 2, "safety": 3}
     return dict(sorted(found.items(), key=lambda item: (order[item[1].group], SCOPED.index(item[0])
                                                         if item[0] in SCOPED else 0)))
@@ -123,6 +132,8 @@ def catalogue() -> Dict[str, Answer]:
 
 def _condition(variation: Dict[str, Any]) -> str:
     conditions = variation.get("condition") or []
+    if variation.get("channel") == SMS_CHANNEL:
+        return "By SMS"
     if not conditions:
         return "Otherwise" if variation.get("text") else ""
     return "; ".join(KIND_LABELS.get(str(c.get("value")), str(c.get("value"))) for c in conditions)
@@ -164,9 +175,31 @@ def effective(answers_body: Any) -> Dict[str, Dict[str, Any]]:
         if not answer.editable:
             continue
         own = live_override(answers_body, name)
-        result[name] = {"text": own["text"] if own else answer.text, "sms": own["sms"] if own else None,
+        result[name] = {"text": own["text"] if own else answer.text, "sms": own["sms"] if own else answer.sms,
                         "buttons": answer.buttons, "overridden": own is not None}
     return result
+
+
+# -- placeholders -----------------------------------------------------------------------------------
+def placeholders(text: str) -> List[str]:
+    return _PLACEHOLDER.findall(text or "")
+
+
+def fill(text: str, values: Dict[str, Any]) -> str:
+    """`text` with {clinic_phone} and the like put in (as Rasa fills a domain response); an unknown or
+    missing one stays as written (the console's checks keep those out)."""
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if values.get(m.group(1)) is not None else m.group(0),
+                            text)
+
+
+def clinic_values() -> Dict[str, str]:
+    """The placeholders' values for a preview: the clinic's live settings (clinic/config.py)."""
+    try:
+        from clinic import config
+        clinic = config.load()
+        return {name: str(getattr(clinic, attribute)) for name, attribute in PLACEHOLDERS.items()}
+    except Exception:  # a preview without the settings still shows where the number goes
+        return {}
 
 
 # -- checks and previews -----------------------------------------------------------------------------
@@ -176,14 +209,14 @@ _SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*):(?://|[^\s]*@)|\b(javascript|
 
 
 def sms_message(text: str, sms: Optional[str], buttons: List[Dict[str, str]]) -> str:
-    """The SMS a patient gets for this answer alone: its text with the numbered options."""
-    return sms_text().render([{"text": sms or text, "buttons": buttons}])
+    """The SMS a patient gets for this answer alone: its text (placeholders filled) with the numbered options."""
+    return sms_text().render([{"text": fill(sms or text, clinic_values()), "buttons": buttons}])
 
 
 def sms_with_second_question(text: str, sms: Optional[str]) -> str:
     """The SMS when the patient also asked a second question (offered as one numbered option)."""
     mod = sms_text()
-    return mod.render([{"text": sms or text}, {"text": mod.ALSO_ASKED, "buttons": [
+    return mod.render([{"text": fill(sms or text, clinic_values())}, {"text": mod.ALSO_ASKED, "buttons": [
         {"title": "How long, how many sessions?", "payload": "x"}]}])
 
 
@@ -215,6 +248,14 @@ def problems(name: str, text: str, sms: Optional[str]) -> List[str]:
         for number in MUST_KEEP:
             if number in answer.text and number not in value:
                 found.append(f"{label} must still say {number}: the shipped answer sends patients there.")
+        unknown = [p for p in placeholders(value) if p not in PLACEHOLDERS]
+        if unknown:
+            found.append(f"{label} has {{{unknown[0]}}}; in braces only " + ", ".join(
+                "{" + p + "}" for p in PLACEHOLDERS) + " (the clinic's settings, put in when sent).")
+        for kept in placeholders(answer.text):
+            if kept in PLACEHOLDERS and kept not in placeholders(value):
+                found.append(f"{label} must still say {{{kept}}}: the clinic's {PLACEHOLDERS[kept].replace('_', ' ')} "
+                             "from the settings goes there.")
     if text and text.strip() and not found:
         message = sms_message(text, sms, answer.buttons)
         count = sms_text().segments(message)
@@ -232,7 +273,7 @@ def preview(name: str, text: str, sms: Optional[str]) -> Dict[str, Any]:
     answer = catalogue()[name]
     message = sms_message(text, sms, answer.buttons)
     second = sms_with_second_question(text, sms)
-    return {"text": text, "buttons": answer.buttons, "sms": message,
+    return {"text": fill(text, clinic_values()), "buttons": answer.buttons, "sms": message,
             "sms_segments": sms_text().segments(message), "sms_chars": len(message),
             "second": second, "second_segments": sms_text().segments(second)}
 

@@ -132,7 +132,7 @@ def answer_edit(ctx: Ctx):
             elif text == draft["text"] and sms == draft["sms"]:
                 message = "Nothing changed: no new version saved."
             else:
-                if text == answer.text and sms is None:
+                if text == answer.text and sms in (None, answer.sms):
                     draft_body.pop(name, None)  # the shipped text: no override to keep
                 else:
                     draft_body[name] = {"text": text, "sms": sms}

@@ -14,6 +14,8 @@ comes through here: a rule's utter_*, an FAQ answer picked by the response selec
 (ActionRetrieveResponse), and a custom action's `utter_message(response=...)` (the second answer of a
 two-question message). Anything that goes wrong here gives the domain text.
 
+A response's `channel: twilio` variation is the SMS text (utter_out_of_scope's shorter wording).
+
 An FAQ answer given with a close runner-up gets one more button, "Or were you asking: ...?"
 (clinic/alternative.py, issue 19); on SMS only when the answer still fits two segments with it (the
 "Ask something else" option makes room first).
@@ -53,14 +55,16 @@ def live_answers() -> Dict[str, Any]:
 
 
 def with_live_text(message: Optional[Dict[Text, Any]], utter_action: Text, tracker: DialogueStateTracker,
-                   output_channel: Text) -> Optional[Dict[Text, Any]]:
-    """`message` (the domain response) with the live override's text, if there is one."""
+                   output_channel: Text, values: Optional[Dict[Text, Any]] = None) -> Optional[Dict[Text, Any]]:
+    """`message` (the domain response) with the live override's text, if there is one; its placeholders
+    ({clinic_phone}) filled from `values` as Rasa fills the domain text's."""
     if not message or utter_action in LOCALISED or not answer_catalogue.is_editable(utter_action):
         return message
     try:
         own = answer_catalogue.live_override(live_answers(), utter_action)
         if own:
             text = own["sms"] if own["sms"] and on_sms(tracker, output_channel) else own["text"]
+            text = answer_catalogue.fill(text, values or {})
             shipped = message.get("text") or ""
             if any(number in shipped and number not in text for number in answer_catalogue.MUST_KEEP):
                 # the shipped text (perhaps newer than the override) sends patients to 911/988/8-1-1
@@ -74,12 +78,13 @@ def with_live_text(message: Optional[Dict[Text, Any]], utter_action: Text, track
 
 def with_alternative(message: Optional[Dict[Text, Any]], utter_action: Text, tracker: DialogueStateTracker,
                      output_channel: Text) -> Optional[Dict[Text, Any]]:
-    """`message` with the one-tap alternative added when the model's runner-up was close (FAQ answers and the
-    acupuncture / medicine replies only)."""
-    from clinic.alternative import SCOPED_REPLIES
+    """`message` with the one-tap alternative added when the model's runner-up was close (FAQ answers, the
+    acupuncture / medicine replies, and the out-of-scope reply when an answer was still somewhat likely)."""
+    from clinic.alternative import OUT_OF_SCOPE_REPLY, SCOPED_REPLIES
 
     if not message or tracker.latest_message is None or not (
-            utter_action.startswith("utter_faq/") or utter_action in SCOPED_REPLIES.values()):
+            utter_action.startswith("utter_faq/") or utter_action in SCOPED_REPLIES.values()
+            or utter_action == OUT_OF_SCOPE_REPLY):
         return message
     try:
         from clinic.alternative import buttons_with_alternative
@@ -109,6 +114,9 @@ class LocalisedResponses(TemplatedNaturalLanguageGenerator):
                     return message
             except Exception as error:  # never a missing reply: the English response follows
                 logger.error("localised %s failed (%s); English reply", utter_action, type(error).__name__)
-        message = await super().generate(utter_action, tracker, output_channel, **kwargs)
-        message = with_live_text(message, utter_action, tracker, output_channel)
+        # a text message takes a response's `channel: twilio` variation (the SMS channel's replies are collected)
+        channel = SMS_CHANNEL if on_sms(tracker, output_channel) else output_channel
+        message = await super().generate(utter_action, tracker, channel, **kwargs)
+        values = {**tracker.current_slot_values(), **kwargs}
+        message = with_live_text(message, utter_action, tracker, output_channel, values)
         return with_alternative(message, utter_action, tracker, output_channel)

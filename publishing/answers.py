@@ -56,11 +56,16 @@ def sms_too_long(answers: Dict[str, List[dict]]) -> List[Dict[str, Any]]:
     """Answers whose SMS (text, or its own `sms` text, with the buttons as numbered options) needs
     more than two segments."""
     from channels.sms import render, segments  # the SMS channel's own rendering
+    from clinic.answer_catalogue import SMS_CHANNEL, clinic_values, fill
 
+    values = clinic_values()  # {clinic_phone} is measured as the number that goes out
     out = []
     for name in sorted(answers):
-        for variant in answers[name]:
-            text = variant.get("sms") or variant.get("text")
+        variants = answers[name]
+        if any(v.get("channel") == SMS_CHANNEL for v in variants):  # only that variation goes by SMS
+            variants = [v for v in variants if v.get("channel") == SMS_CHANNEL]
+        for variant in variants:
+            text = fill(variant.get("sms") or variant.get("text") or "", values)
             if not text:
                 continue
             rendered = render([{"text": text, "buttons": variant.get("buttons")}])

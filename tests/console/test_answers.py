@@ -229,3 +229,20 @@ def test_a_whole_version_is_checked_for_publish():
     found = answer_catalogue.body_problems(bad)
     assert set(found) == {"utter_emergency", "utter_goodbye", "utter_faq/soreness_after"}
     assert "911" in found["utter_faq/soreness_after"][0]
+
+
+def test_the_out_of_scope_reply_is_editable_and_keeps_the_clinics_number(admin, eng):
+    url = "/admin/answers/edit?response=utter_out_of_scope"
+    page = admin.get(url).text
+    assert "{clinic_phone} is the clinic" in page  # what the braces mean
+    phone = answer_catalogue.clinic_values()["clinic_phone"]
+    dropped = post(admin, url, text="Sorry, only dry needling here. Call 8-1-1 (HealthLink BC) for health questions.",
+                   sms_text="", note="", action="save")
+    assert dropped.status_code == 400 and "{clinic_phone}" in html.unescape(dropped.text)
+    assert content_store.latest_version(eng, "answers") is None
+    mine = "We can only help with dry needling here. Call us at {clinic_phone}, or {nurse_line} for health questions."
+    shown = post(admin, url, text=mine, sms_text="", note="", action="preview")
+    assert shown.status_code == 200 and f"Call us at {phone}" in html.unescape(shown.text)
+    saved = post(admin, url, text=mine, sms_text="", note="shorter", action="save")
+    assert saved.status_code == 303
+    assert content_store.latest_version(eng, "answers")["body"]["utter_out_of_scope"]["text"] == mine

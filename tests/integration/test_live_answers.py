@@ -1,6 +1,7 @@
 """Issue 18, point 2, end to end: an answer text set live in the content store reaches patients of the
 running Rasa server within 10 s, on the REST webhook and by SMS, with no restart; emergencies still
 get 911. One stack of its own (the content store in a temp SQLite file)."""
+import re
 import time
 import uuid
 from xml.etree import ElementTree
@@ -60,3 +61,26 @@ def test_a_published_answer_reaches_web_and_sms_and_emergencies_still_get_911(li
     emergency = texts(stack.say(f"p-{uuid.uuid4().hex[:8]}", "I had needling today and now I can't breathe"))
     assert "911" in emergency
     assert "911" in sms(stack, "chest pain and short of breath after ims")
+
+
+def test_the_clinics_own_out_of_scope_wording_reaches_patients_with_its_number(live_stack):
+    """The out-of-scope reply is the clinic's to reword (domain.yml utter_out_of_scope); {clinic_phone} is put in
+    from the settings, on the web and by SMS (whose shorter shipped wording stays until the clinic writes one)."""
+    stack, eng = live_stack
+    question = "what's the weather like in vancouver tomorrow"
+    before = texts(stack.say(f"p-{uuid.uuid4().hex[:8]}", question))
+    assert "I only know about dry needling" in before and "{" not in before
+    mine = "We only answer dry needling questions here. Call us at {clinic_phone}, or {nurse_line} for health questions."
+    body = {**(content_store.live_answers_version(eng) or {}).get("body", {}),
+            "utter_out_of_scope": {"text": mine, "sms": None}}
+    content_store.set_live(eng, "answers", content_store.save_version(eng, "answers", body, "alex", "oos"), "alex")
+    published = time.monotonic()
+    while True:
+        replies = texts(stack.say(f"p-{uuid.uuid4().hex[:8]}", question))
+        if "We only answer dry needling questions here" in replies:
+            break
+        assert time.monotonic() - published < 10, f"still the old text after 10 s: {replies}"
+        time.sleep(0.5)
+    assert "{" not in replies and "8-1-1" in replies and re.search(r"Call us at \d{3}-\d{3}-\d{4}", replies)
+    by_sms = sms(stack, question)
+    assert by_sms.startswith("We only answer dry needling questions here. Call us at ") and "{" not in by_sms

@@ -41,6 +41,30 @@ def payloads(message):
     return [b["payload"] for b in message.get("buttons") or []]
 
 
+def sent(action, trk, channel="rest"):
+    """What the patient gets: the action run, then its messages through the Rasa server's own path
+    (RemoteAction._utter_responses with nlg/localised.py), which fills a response named by the action."""
+    import asyncio
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from nlg.localised import LocalisedResponses
+
+    messages, _ = run(action, trk)
+    domain = Domain.load("domain.yml")
+    rasa_tracker = DialogueStateTracker("patient-1", domain.slots)
+    latest = trk.latest_message
+    rasa_tracker.update(UserUttered(latest.get("text"), intent=latest.get("intent"), parse_data=latest,
+                                    input_channel=channel))
+    events = asyncio.run(RemoteAction._utter_responses([dict(m) for m in messages], CollectingOutputChannel(),
+                                                       LocalisedResponses(domain=domain), rasa_tracker))
+    return [{"text": e.text, "buttons": e.data.get("buttons") or []} for e in events]
+
+
 def test_greeting_names_the_clinic_and_says_not_medical_advice():
     [msg], _ = run(clinic_info.ActionGreet(), tracker("hi", "greet"))
     assert "Test Physio" in msg["text"] and "not medical advice" in msg["text"]
@@ -102,7 +126,7 @@ def fallback_tracker(text, previous_intent=None):
 
 
 def test_first_fallback_offers_likely_topics_as_readable_buttons():
-    [msg], _ = run(fallback.ActionFallback(), fallback_tracker("needle pain thing?"))
+    [msg] = sent(fallback.ActionFallback(), fallback_tracker("needle pain thing?"))
     titles = [b["title"] for b in msg["buttons"]]
     assert titles[0] == "Does it hurt?"
     assert "Fees and insurance" in titles
@@ -111,18 +135,18 @@ def test_first_fallback_offers_likely_topics_as_readable_buttons():
 
 
 def test_second_fallback_in_a_row_offers_a_person_and_the_number():
-    [msg], _ = run(fallback.ActionFallback(), fallback_tracker("???", previous_intent="nlu_fallback"))
+    [msg] = sent(fallback.ActionFallback(), fallback_tracker("???", previous_intent="nlu_fallback"))
     assert "604-555-0199" in msg["text"]
     assert payloads(msg) == ["/request_human"]
 
 
 def test_fallback_after_an_understood_message_is_a_first_fallback():
-    [msg], _ = run(fallback.ActionFallback(), fallback_tracker("???", previous_intent="faq"))
+    [msg] = sent(fallback.ActionFallback(), fallback_tracker("???", previous_intent="faq"))
     assert "say it another way" in msg["text"]
 
 
 def test_out_of_scope_says_so_and_offers_people_not_faq_content():
-    [msg], _ = run(fallback.ActionOutOfScope(), tracker("whats the weather", "out_of_scope"))
+    [msg] = sent(fallback.ActionOutOfScope(), tracker("whats the weather", "out_of_scope"))
     assert "can't answer" in msg["text"] and "604-555-0199" in msg["text"] and "8-1-1" in msg["text"]
     assert "needle" not in msg["text"].lower()
     assert payloads(msg) == ["/request_human"]
@@ -138,7 +162,7 @@ def test_did_you_mean_reads_the_sentence_classifiers_joint_ranking_and_skips_unl
             {"intent_response_key": "faq/benefits", "confidence": 0.02}]}},
     }
     events = [{"event": "user", "text": "x", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
-    [msg], _ = run(fallback.ActionFallback(), tracker("x", "nlu_fallback", parse, events))
+    [msg] = sent(fallback.ActionFallback(), tracker("x", "nlu_fallback", parse, events))
     assert [b["title"] for b in msg["buttons"]] == [
         "Other side effects?", "Is it safe?", "Do I need a referral?", "Talk to a person"]
 
@@ -151,10 +175,10 @@ def test_did_you_mean_says_911_when_the_model_thought_it_might_be_an_emergency()
             {"intent_response_key": "faq/safety", "confidence": 0.4}]}},
     }
     events = [{"event": "user", "text": "x", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
-    [msg], _ = run(fallback.ActionFallback(), tracker("can it puncture a lung", "nlu_fallback", parse, events))
-    assert msg["text"].startswith("If this is an emergency, call 911 now.")
+    hint, msg = sent(fallback.ActionFallback(), tracker("can it puncture a lung", "nlu_fallback", parse, events))
+    assert hint["text"] == "If this is an emergency, call 911 now." and not hint["buttons"]  # first, on its own
     assert [b["title"] for b in msg["buttons"]][0] == "Is it safe?"
-    [plain], _ = run(fallback.ActionFallback(), fallback_tracker("needle pain thing?"))
+    [plain] = sent(fallback.ActionFallback(), fallback_tracker("needle pain thing?"))
     assert "911" not in plain["text"]
 
 
@@ -169,24 +193,38 @@ def _out_of_scope_tracker(text, ranking, channel="rest"):
 
 
 def test_out_of_scope_offers_the_answer_the_model_still_found_likely_one_tap_away():
-    [msg], _ = run(fallback.ActionOutOfScope(),
-                   _out_of_scope_tracker("how long till it kicks in", [("faq/benefits", 0.3), ("faq/safety", 0.1)]))
+    [msg] = sent(fallback.ActionOutOfScope(),
+                 _out_of_scope_tracker("how long till it kicks in", [("faq/benefits", 0.3), ("faq/safety", 0.1)]))
     assert "can't answer" in msg["text"]
     assert payloads(msg)[0] == "/request_human" and len(payloads(msg)) == 2
     assert msg["buttons"][1]["title"].startswith("Or were you asking: ")
 
 
 def test_out_of_scope_offers_nothing_more_when_no_answer_was_likely():
-    [msg], _ = run(fallback.ActionOutOfScope(),
-                   _out_of_scope_tracker("who won the game", [("faq/benefits", 0.06), ("faq/safety", 0.04)]))
+    [msg] = sent(fallback.ActionOutOfScope(),
+                 _out_of_scope_tracker("who won the game", [("faq/benefits", 0.06), ("faq/safety", 0.04)]))
     assert payloads(msg) == ["/request_human"]
 
 
 def test_out_of_scope_on_sms_adds_the_option_only_within_two_segments():
     from clinic.answer_catalogue import sms_text
-    [msg], _ = run(fallback.ActionOutOfScope(),
-                   _out_of_scope_tracker("how long till it kicks in", [("faq/benefits", 0.3)], channel="twilio"))
+    tracker_sms = _out_of_scope_tracker("how long till it kicks in", [("faq/benefits", 0.3)], channel="twilio")
+    [msg] = sent(fallback.ActionOutOfScope(), tracker_sms, channel="twilio")
     sms = sms_text().render([msg])
     assert sms_text().segments(sms) <= 2
     assert "604-555-0199" in sms and "8-1-1" in sms and "dry needling" in sms
     assert len(payloads(msg)) == 2 and "2 Or: " in sms  # the shorter SMS wording leaves room for the option
+
+
+def test_out_of_scope_and_fallback_texts_are_the_domains_filled_with_the_clinics_settings(clinic_file):
+    """The clinic rewords these in the console (domain.yml responses); the phone comes from the settings."""
+    data = yaml.safe_load(clinic_file.read_text())
+    clinic_file.write_text(yaml.safe_dump({**data, "phone": "604-555-0123", "nurse_line": "8-1-1 (nurse line)"}))
+    [web] = sent(fallback.ActionOutOfScope(), tracker("whats the weather", "out_of_scope"))
+    [sms] = sent(fallback.ActionOutOfScope(), tracker("whats the weather", "out_of_scope"), channel="twilio")
+    for message in (web, sms):
+        assert "604-555-0123" in message["text"] and "8-1-1 (nurse line)" in message["text"]
+        assert "{" not in message["text"]
+    assert len(sms["text"]) < len(web["text"])  # the SMS wording, shorter
+    [again] = sent(fallback.ActionFallback(), fallback_tracker("???", previous_intent="nlu_fallback"))
+    assert "604-555-0123" in again["text"] and "{" not in again["text"]

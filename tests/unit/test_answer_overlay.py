@@ -161,3 +161,49 @@ def test_every_shipped_answer_passes_the_consoles_checks():
     for name, answer in answer_catalogue.catalogue().items():
         if answer.editable:
             assert answer_catalogue.problems(name, answer.text, None) == [], name
+
+
+def out_of_scope_tracker(channel="rest"):
+    return tracker(channel, "whats the weather", {"intent": {"name": "out_of_scope", "confidence": 0.8},
+                                                   "response_selector": {"faq": {"joint": True, "ranking": [
+                                                       {"intent_response_key": "faq/benefits", "confidence": 0.3}]}}})
+
+
+def test_the_out_of_scope_reply_is_the_clinics_own_wording_with_the_settings_put_in(store):
+    values = {"clinic_phone": "604-555-0123", "nurse_line": "8-1-1 (HealthLink BC)"}
+    publish(store, {"utter_out_of_scope": {
+        "text": "That one is for our front desk: call {clinic_phone}. Health questions: {nurse_line}.", "sms": None}})
+    events = asyncio.run(RemoteAction._utter_responses(
+        [{"response": "utter_out_of_scope", **values}], CollectingOutputChannel(),
+        LocalisedResponses(domain=DOMAIN), out_of_scope_tracker()))
+    assert events[0].text == "That one is for our front desk: call 604-555-0123. Health questions: 8-1-1 (HealthLink BC)."
+    titles = [b["title"] for b in events[0].data["buttons"]]
+    assert titles[0] == "Request a call-back" and titles[1].startswith("Or were you asking: ")  # one tap, as shipped
+    # by SMS with no SMS text of its own: the clinic's web text, still filled
+    sms_message = asyncio.run(LocalisedResponses(domain=DOMAIN).generate(
+        "utter_out_of_scope", out_of_scope_tracker("twilio"), "collector", **values))
+    assert sms_message["text"].startswith("That one is for our front desk: call 604-555-0123.")
+
+
+def test_without_an_edit_the_sms_gets_the_shipped_shorter_out_of_scope_wording(store):
+    values = {"clinic_phone": "604-555-0123", "nurse_line": "8-1-1 (HealthLink BC)"}
+    web = asyncio.run(LocalisedResponses(domain=DOMAIN).generate("utter_out_of_scope", out_of_scope_tracker(),
+                                                                 "collector", **values))
+    text = asyncio.run(LocalisedResponses(domain=DOMAIN).generate("utter_out_of_scope", out_of_scope_tracker("twilio"),
+                                                                  "collector", **values))
+    assert "604-555-0123" in web["text"] and "604-555-0123" in text["text"] and len(text["text"]) < len(web["text"])
+    assert sms.segments(sms.render([text])) <= 2 and "2 Or: " in sms.render([text])
+    assert answer_catalogue.effective({})["utter_out_of_scope"]["sms"] == text["text"].replace(
+        "604-555-0123", "{clinic_phone}").replace("8-1-1 (HealthLink BC)", "{nurse_line}")
+
+
+def test_the_console_refuses_an_edit_that_drops_the_clinics_number_or_invents_a_placeholder():
+    shipped = answer_catalogue.catalogue()["utter_out_of_scope"]
+    assert answer_catalogue.problems("utter_out_of_scope", shipped.text, shipped.sms) == []
+    dropped = answer_catalogue.problems("utter_out_of_scope", "Sorry, I can't help with that. Call {nurse_line}.", None)
+    assert any("{clinic_phone}" in why for why in dropped)
+    invented = answer_catalogue.problems("utter_fallback", "Sorry {patient_name}, say it another way?", None)
+    assert any("{patient_name}" in why for why in invented)
+    assert answer_catalogue.problems("utter_fallback", "Sorry, I didn't catch that. Pick a topic?", None) == []
+    preview = answer_catalogue.preview("utter_out_of_scope", shipped.text, shipped.sms)
+    assert "{" not in preview["text"] and "{" not in preview["sms"]  # staff see the number that goes out

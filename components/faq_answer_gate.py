@@ -23,6 +23,9 @@ component (after the classifier) closes them:
 5. A question about another treatment ("Does microneedling hurt?", clinic/other_treatments.yml) is out of
    scope, however sure the classifier is of "Does it hurt?": it becomes `out_of_scope`, not a fallback.
 
+6. A message that names nothing ("and the other stuff with the thing?", clinic/vague_message.py) gets no FAQ
+   answer, however sure the classifier is: a fallback, whose buttons offer the likely topics.
+
 In each case the message becomes `nlu_fallback` (as CONTRACT.md promises `/model/parse`
 reports), keeping the answer ranking so the fallback can offer the likely topics as buttons.
 The second model is stored as plain arrays (JSON + .npy), not pickles.
@@ -42,6 +45,7 @@ from sklearn.linear_model import LogisticRegression
 
 from components import linear_store
 from clinic.other_treatments import about_another_treatment
+from clinic.vague_message import names_nothing
 from components.question_splitter import GATE_BARS, current_label
 
 FALLBACK = "nlu_fallback"
@@ -167,6 +171,8 @@ class FaqAnswerGate(GraphComponent):
         retrieval_intent = self.config["retrieval_intent"]
         if (message.get("intent") or {}).get("name") != retrieval_intent:
             return False
+        if names_nothing(message.get("text")):
+            return True
         selector = (message.get("response_selector") or {}).get(retrieval_intent) or {}
         ranking = selector.get("ranking") or []
         if not ranking:

@@ -47,6 +47,7 @@ EMERGENCY_MODEL_THRESHOLD = pipeline_settings()["EmergencyNet"].get("model_thres
 def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergency_p=None, oos_t=0.0):
     from clinic import redflags as red_flags
     from clinic.other_treatments import about_another_treatment
+    from clinic.vague_message import names_nothing
 
     texts = [it["text"] for it in items]
     probs = model.probabilities(texts)
@@ -69,6 +70,8 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
         if long_chars and len(text) > long_chars and label not in ("emergency", "out_of_scope") \
                 and conf < GATE.get("long_message_threshold", 0.6):
             predicted = "nlu_fallback"  # components/faq_answer_gate.py: a long message needs a surer answer
+        if label.startswith("faq/") and names_nothing(text) and predicted == label:
+            predicted = "nlu_fallback"  # components/faq_answer_gate.py: a message that names nothing
         if label.startswith("faq/") and about_another_treatment(text):
             predicted = "out_of_scope"  # components/faq_answer_gate.py: another treatment's question
         bar = (GATE.get("answer_thresholds") or {}).get(label)

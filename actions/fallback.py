@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import FAQ_BUTTONS, INTENT_TITLES, faq_button
 from clinic import config
+from clinic.answer_catalogue import placeholder_values
 
 FALLBACK_INTENT = "nlu_fallback"
 MIN_TOPIC_CONFIDENCE = 0.05
@@ -62,12 +63,6 @@ def previous_turn_was_fallback(tracker: Tracker) -> bool:
     return intent == FALLBACK_INTENT
 
 
-def clinic_values() -> Dict[str, str]:
-    """What the editable texts' placeholders stand for (domain.yml: utter_out_of_scope, utter_fallback_again)."""
-    clinic = config.load()
-    return {"clinic_phone": clinic.phone, "nurse_line": clinic.nurse_line}
-
-
 class ActionFallback(Action):
     """The texts are domain.yml's responses (the clinic may reword them in the console); the topics are ours."""
 
@@ -76,7 +71,7 @@ class ActionFallback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         if previous_turn_was_fallback(tracker):
-            dispatcher.utter_message(response="utter_fallback_again", **clinic_values())
+            dispatcher.utter_message(response="utter_fallback_again", **placeholder_values(config.load()))
             return []
         ranking = tracker.latest_message.get("intent_ranking") or []
         if any(i.get("name") == "emergency" and i.get("confidence", 0.0) >= URGENT_HINT_CONFIDENCE for i in ranking):
@@ -94,5 +89,5 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        dispatcher.utter_message(response="utter_out_of_scope", **clinic_values())
+        dispatcher.utter_message(response="utter_out_of_scope", **placeholder_values(config.load()))
         return []

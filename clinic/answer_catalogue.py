@@ -21,6 +21,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+from clinic.parse_result import SMS_CHANNEL  # a response variation with this channel is the SMS text
+
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "domain.yml"
 PASSAGES = Path(__file__).resolve().parent / "answer_passages.yml"
@@ -46,7 +48,6 @@ SAFETY_LABELS = {"utter_emergency": "Emergency and crisis reply (911 / 988)",
 # what a text may put in braces: the clinic settings' values, filled in when the reply is sent
 PLACEHOLDERS = {"clinic_phone": "phone", "nurse_line": "nurse_line"}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-SMS_CHANNEL = "twilio"  # a response variation with this channel is the SMS text (clinic/parse_result.py)
 KIND_LABELS = {"medical": "Medical emergency", "crisis": "Crisis (suicide, self-harm)",
                "unclear": "Emergency, kind unclear", "other": "Not an emergency: we answer in English"}
 
@@ -192,12 +193,16 @@ def fill(text: str, values: Dict[str, Any]) -> str:
                             text)
 
 
+def placeholder_values(clinic: Any) -> Dict[str, str]:
+    """What the placeholders stand for, from a clinic's settings (clinic/config.py's Clinic)."""
+    return {name: str(getattr(clinic, attribute)) for name, attribute in PLACEHOLDERS.items()}
+
+
 def clinic_values() -> Dict[str, str]:
-    """The placeholders' values for a preview: the clinic's live settings (clinic/config.py)."""
+    """The placeholders' values for a preview: the clinic's live settings, or {} if they cannot be read."""
     try:
         from clinic import config
-        clinic = config.load()
-        return {name: str(getattr(clinic, attribute)) for name, attribute in PLACEHOLDERS.items()}
+        return placeholder_values(config.load())
     except Exception:  # a preview without the settings still shows where the number goes
         return {}
 

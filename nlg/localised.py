@@ -57,14 +57,14 @@ def live_answers() -> Dict[str, Any]:
 def with_live_text(message: Optional[Dict[Text, Any]], utter_action: Text, tracker: DialogueStateTracker,
                    output_channel: Text, values: Optional[Dict[Text, Any]] = None) -> Optional[Dict[Text, Any]]:
     """`message` (the domain response) with the live override's text, if there is one; its placeholders
-    ({clinic_phone}) filled from `values` as Rasa fills the domain text's."""
+    ({clinic_phone}) filled from the slots and `values` (the action's), as Rasa fills the domain text's."""
     if not message or utter_action in LOCALISED or not answer_catalogue.is_editable(utter_action):
         return message
     try:
         own = answer_catalogue.live_override(live_answers(), utter_action)
         if own:
             text = own["sms"] if own["sms"] and on_sms(tracker, output_channel) else own["text"]
-            text = answer_catalogue.fill(text, values or {})
+            text = answer_catalogue.fill(text, {**tracker.current_slot_values(), **(values or {})})
             shipped = message.get("text") or ""
             if any(number in shipped and number not in text for number in answer_catalogue.MUST_KEEP):
                 # the shipped text (perhaps newer than the override) sends patients to 911/988/8-1-1
@@ -117,6 +117,5 @@ class LocalisedResponses(TemplatedNaturalLanguageGenerator):
         # a text message takes a response's `channel: twilio` variation (the SMS channel's replies are collected)
         channel = SMS_CHANNEL if on_sms(tracker, output_channel) else output_channel
         message = await super().generate(utter_action, tracker, channel, **kwargs)
-        values = {**tracker.current_slot_values(), **kwargs}
-        message = with_live_text(message, utter_action, tracker, output_channel, values)
+        message = with_live_text(message, utter_action, tracker, output_channel, kwargs)
         return with_alternative(message, utter_action, tracker, output_channel)

@@ -70,7 +70,7 @@ def decide(model, opinion, items, fallback_t, faq_t, faq_amb, second_t, emergenc
         if long_chars and len(text) > long_chars and label not in ("emergency", "out_of_scope") \
                 and conf < GATE.get("long_message_threshold", 0.6):
             predicted = "nlu_fallback"  # components/faq_answer_gate.py: a long message needs a surer answer
-        if label.startswith("faq/") and names_nothing(text) and predicted == label:
+        if label.startswith("faq/") and names_nothing(text):
             predicted = "nlu_fallback"  # components/faq_answer_gate.py: a message that names nothing
         if label.startswith("faq/") and about_another_treatment(text):
             predicted = "out_of_scope"  # components/faq_answer_gate.py: another treatment's question
